@@ -1,0 +1,7 @@
+"""Error pages in Russian: nothing a person does may end in a stack trace."""
+
+from django.shortcuts import render
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

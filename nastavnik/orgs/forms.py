@@ -1,0 +1,79 @@
+from django import forms
+
+from nastavnik.core.forms import StyledFormMixin
+
+from .models import Municipality, Organization, OrganizationKind, Partner, Region
+
+
+class RegionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["name", "code", "mentoring_centre"]
+
+
+class MunicipalityForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["name"]
+
+
+class OrganizationForm(StyledFormMixin, forms.ModelForm):
+    municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
+    website = forms.URLField(label="Сайт", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organization
+        fields = ["municipality", "name", "short_name", "kind", "address", "phone", "email", "website"]
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is None:
+            del self.fields["municipality"]
+        else:
+            self.fields["municipality"].queryset = municipalities
+
+    def validate_unique(self):
+        """Uniqueness is the service's job (it knows the municipality on create too)."""
+
+
+class OrganizationFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="Поиск", required=False)
+    kind = forms.ChoiceField(
+        label="Тип", required=False, choices=[("", "Все типы"), *OrganizationKind.choices]
+    )
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет",
+        required=False,
+        queryset=Municipality.objects.none(),
+        empty_label="Все муниципалитеты",
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+
+class PartnerForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "inn", "contact_person", "phone", "email", "organizations"]
+        widgets = {"organizations": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = organizations
+
+    def clean_inn(self):
+        inn = self.cleaned_data["inn"].strip()
+        if inn and (not inn.isdigit() or len(inn) not in (10, 12)):
+            raise forms.ValidationError("ИНН состоит из 10 цифр (организация) или 12 цифр (ИП).")
+        return inn
+
+    def validate_unique(self):
+        """The service checks uniqueness within the region."""
+
+
+class AcademicYearForm(StyledFormMixin, forms.Form):
+    start_year = forms.IntegerField(
+        label="Год начала", min_value=2000, max_value=2100, help_text="2027 → 2027/2028"
+    )
