@@ -55,9 +55,7 @@ def _person_with_login(username, *, organization=None, municipality=None, region
         municipality, region = organization.municipality, organization.municipality.region
     elif municipality is not None:
         region = municipality.region
-    person = PersonFactory(
-        organization=organization, municipality=municipality, region=region, user=user, **data
-    )
+    person = PersonFactory(organization=organization, municipality=municipality, region=region, user=user, **data)
     for kind, scope in roles:
         RoleFactory(person=person, kind=kind, **scope)
     return user
@@ -85,7 +83,10 @@ def cast(db) -> Cast:
             "admin", region=region_a, last_name="Админов", roles=[(RoleKind.PLATFORM_ADMIN, {})]
         ),
         "regional": _person_with_login(
-            "regional", region=region_a, last_name="Лебедева", roles=[(RoleKind.REGIONAL_COORDINATOR, {"region": region_a})]
+            "regional",
+            region=region_a,
+            last_name="Лебедева",
+            roles=[(RoleKind.REGIONAL_COORDINATOR, {"region": region_a})],
         ),
         "municipal": _person_with_login(
             "municipal",

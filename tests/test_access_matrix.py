@@ -11,8 +11,8 @@ matrix grows with the project: add the new URL name with how to build its argume
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from auditlog.models import LogEntry
@@ -62,9 +62,7 @@ CASES: dict[str, Case] = {
     "people:role_add": Case(kwargs=lambda c: {"pk": c.teacher_a.pk}, write=True),
     "people:role_delete": Case(kwargs=lambda c: {"pk": c.teacher_a.pk, "role_pk": _role_of(c).pk}, write=True),
     "people:guardian_add": Case(kwargs=lambda c: {"pk": c.pupil_a.pk}, write=True),
-    "people:guardian_delete": Case(
-        kwargs=lambda c: {"pk": c.pupil_a.pk, "link_pk": _guardian_link(c).pk}, write=True
-    ),
+    "people:guardian_delete": Case(kwargs=lambda c: {"pk": c.pupil_a.pk, "link_pk": _guardian_link(c).pk}, write=True),
     "people:account_create": Case(kwargs=lambda c: {"pk": c.teacher_a.pk}, write=True),
     "people:account_reset": Case(kwargs=lambda c: {"pk": c.parent_a.pk}, write=True),
     # organisations
@@ -158,9 +156,10 @@ def test_stranger_gets_404_on_objects(client, cast, name, stranger):
     before = _snapshot()
     get = client.get(url)
     post = client.post(url, POST_DATA) if CASES[name].write else get
-    assert (get.status_code, post.status_code) == (404, 404) or (
-        get.status_code == 405 and post.status_code == 404
-    ), (get.status_code, post.status_code)
+    assert (get.status_code, post.status_code) == (404, 404) or (get.status_code == 405 and post.status_code == 404), (
+        get.status_code,
+        post.status_code,
+    )
     assert _snapshot() == before
 
 

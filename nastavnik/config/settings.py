@@ -193,4 +193,3 @@ LOGGING = {
 }
 
 PAGE_SIZE = 25
-

@@ -23,8 +23,4 @@ def history_query(*, model, object_pk=None, extra_key: str | None = None, extra_
 
 
 def log_entries(condition: Q) -> QuerySet[LogEntry]:
-    return (
-        LogEntry.objects.filter(condition)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-id")
-    )
+    return LogEntry.objects.filter(condition).select_related("actor", "content_type").order_by("-timestamp", "-id")

@@ -32,3 +32,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ServiceValidatedMixin:
+    """For ModelForms whose data is saved by a service: the form parses input, the service validates
+    the model and its uniqueness (with the Russian message the user should see), so the form skips
+    Django's model validation instead of producing a second, generic message."""
+
+    def _post_clean(self):
+        pass
+
+    def validate_unique(self):
+        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 MONTHS_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -32,9 +33,10 @@ def normalize_spaces(value: str) -> str:
 
 
 def search_key(*parts: str | None) -> str:
-    """Case-folded, ё→е, single-spaced text for `contains` lookups."""
-    text = " ".join(normalize_spaces(p) for p in parts if p)
-    return text.casefold().replace("ё", "е")
+    """Case-folded, ё→е, single-spaced text for `contains` lookups (Unicode-normalised, so a «ё»
+    typed as «е» + combining diaeresis is found too)."""
+    words = (normalize_spaces(unicodedata.normalize("NFKC", p)) for p in parts if p)
+    return " ".join(w for w in words if w).casefold().replace("ё", "е")
 
 
 def capitalize_name(value: str) -> str:

@@ -83,9 +83,7 @@ class DemoBuilder:
         start = dt.date(self.year_start - age_on_sep1 - 1, 9, 2)
         return start + dt.timedelta(days=self.rng.randrange(365))
 
-    def _person(
-        self, org: Organization | None, *, region: Region | None = None, municipality=None, **data
-    ) -> Person:
+    def _person(self, org: Organization | None, *, region: Region | None = None, municipality=None, **data) -> Person:
         person = people_services.person_create(
             actor=self.admin, organization=org, region=region, municipality=municipality, **data
         )
@@ -93,9 +91,7 @@ class DemoBuilder:
         return person
 
     def _login(self, person: Person, username: str, role_label: str) -> None:
-        people_services.account_create(
-            actor=self.admin, person=person, username=username, password=DEMO_PASSWORD
-        )
+        people_services.account_create(actor=self.admin, person=person, username=username, password=DEMO_PASSWORD)
         self.logins.append(Login(username, role_label, person.full_name))
 
     def _role(self, person: Person, kind: str, org: Organization | None = None, **scope) -> None:
@@ -135,9 +131,7 @@ class DemoBuilder:
             valuyki = org_services.municipality_save(
                 actor=self.admin, region=self.region, name="Валуйский муниципальный округ"
             )
-            belgorod = org_services.municipality_save(
-                actor=self.admin, region=self.region, name="Город Белгород"
-            )
+            belgorod = org_services.municipality_save(actor=self.admin, region=self.region, name="Город Белгород")
             self._coordinators(valuyki, belgorod)
 
             college = org_services.organization_create(
@@ -299,9 +293,7 @@ class DemoBuilder:
     def _college(self, org):
         subjects = ["технология машиностроения", "электрические станции и сети", "экономика",
                     "информационные системы", "математика", "иностранный язык"]  # fmt: skip
-        staff = self._staff(
-            org, domain="valuyki-college.example.ru", n=12, subjects=subjects, prefix="college"
-        )
+        staff = self._staff(org, domain="valuyki-college.example.ru", n=12, subjects=subjects, prefix="college")
         students = []
         for group, course in (
             ("ТМ-11", 1),
@@ -331,9 +323,9 @@ class DemoBuilder:
             )  # fmt: skip
             employers.append(person)
         mentors = [s for s, _p, c in students if c == 3][:6] + staff[4:7] + employers[:2]
-        mentees = [s for s, p, c in students if c == 1 and p is not None][:10] + [
-            s for s, _p, c in students if c == 2
-        ][:3]
+        mentees = [s for s, p, c in students if c == 1 and p is not None][:10] + [s for s, _p, c in students if c == 2][
+            :3
+        ]
         for person in mentors:
             self._role(person, RoleKind.MENTOR, org)
         for person in mentees:
@@ -353,15 +345,11 @@ def demo_logins() -> list[Login]:
     """The logins of an already loaded demo, read back from the database."""
     user_model = get_user_model()
     rows = []
-    for user in (
-        user_model.objects.filter(person__region__code=REGION_CODE).select_related("person").order_by("pk")
-    ):
+    for user in user_model.objects.filter(person__region__code=REGION_CODE).select_related("person").order_by("pk"):
         person = user.person
         roles = (
             ", ".join(
-                f"{r.get_kind_display()} ({r.scope_name})"
-                for r in person.roles.all()
-                if r.kind != RoleKind.GUARDIAN
+                f"{r.get_kind_display()} ({r.scope_name})" for r in person.roles.all() if r.kind != RoleKind.GUARDIAN
             )
             or "Законный представитель"
         )

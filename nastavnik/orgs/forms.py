@@ -1,23 +1,23 @@
 from django import forms
 
-from nastavnik.core.forms import StyledFormMixin
+from nastavnik.core.forms import ServiceValidatedMixin, StyledFormMixin
 
 from .models import Municipality, Organization, OrganizationKind, Partner, Region
 
 
-class RegionForm(StyledFormMixin, forms.ModelForm):
+class RegionForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
     class Meta:
         model = Region
         fields = ["name", "code", "mentoring_centre"]
 
 
-class MunicipalityForm(StyledFormMixin, forms.ModelForm):
+class MunicipalityForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
     class Meta:
         model = Municipality
         fields = ["name"]
 
 
-class OrganizationForm(StyledFormMixin, forms.ModelForm):
+class OrganizationForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
     website = forms.URLField(label="Сайт", required=False, assume_scheme="https")
 
@@ -32,15 +32,10 @@ class OrganizationForm(StyledFormMixin, forms.ModelForm):
         else:
             self.fields["municipality"].queryset = municipalities
 
-    def validate_unique(self):
-        """Uniqueness is the service's job (it knows the municipality on create too)."""
-
 
 class OrganizationFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="Поиск", required=False)
-    kind = forms.ChoiceField(
-        label="Тип", required=False, choices=[("", "Все типы"), *OrganizationKind.choices]
-    )
+    kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "Все типы"), *OrganizationKind.choices])
     municipality = forms.ModelChoiceField(
         label="Муниципалитет",
         required=False,
@@ -53,7 +48,7 @@ class OrganizationFilterForm(StyledFormMixin, forms.Form):
         self.fields["municipality"].queryset = municipalities
 
 
-class PartnerForm(StyledFormMixin, forms.ModelForm):
+class PartnerForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "kind", "inn", "contact_person", "phone", "email", "organizations"]
@@ -69,11 +64,6 @@ class PartnerForm(StyledFormMixin, forms.ModelForm):
             raise forms.ValidationError("ИНН состоит из 10 цифр (организация) или 12 цифр (ИП).")
         return inn
 
-    def validate_unique(self):
-        """The service checks uniqueness within the region."""
-
 
 class AcademicYearForm(StyledFormMixin, forms.Form):
-    start_year = forms.IntegerField(
-        label="Год начала", min_value=2000, max_value=2100, help_text="2027 → 2027/2028"
-    )
+    start_year = forms.IntegerField(label="Год начала", min_value=2000, max_value=2100, help_text="2027 → 2027/2028")

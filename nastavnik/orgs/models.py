@@ -24,9 +24,7 @@ class Region(TimeStampedModel):
 
 
 class Municipality(TimeStampedModel):
-    region = models.ForeignKey(
-        Region, verbose_name="регион", on_delete=models.PROTECT, related_name="municipalities"
-    )
+    region = models.ForeignKey(Region, verbose_name="регион", on_delete=models.PROTECT, related_name="municipalities")
     name = models.CharField("название", max_length=200)
 
     class Meta:
@@ -65,9 +63,7 @@ class Organization(TimeStampedModel):
         verbose_name = "образовательная организация"
         verbose_name_plural = "образовательные организации"
         ordering = ["short_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "short_name"], name="organization_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["municipality", "short_name"], name="organization_unique_name")]
 
     def __str__(self):
         return self.short_name
@@ -85,9 +81,7 @@ class PartnerKind(models.TextChoices):
 
 
 class Partner(TimeStampedModel):
-    region = models.ForeignKey(
-        Region, verbose_name="регион", on_delete=models.PROTECT, related_name="partners"
-    )
+    region = models.ForeignKey(Region, verbose_name="регион", on_delete=models.PROTECT, related_name="partners")
     name = models.CharField("наименование", max_length=400)
     kind = models.CharField("тип", max_length=20, choices=PartnerKind.choices)
     inn = models.CharField("ИНН", max_length=12, blank=True)

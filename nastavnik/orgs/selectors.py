@@ -39,9 +39,7 @@ def municipality_get_for(*, actor, pk: int) -> Municipality:
 def organization_list_for(
     *, actor, query: str = "", municipality_id: int | None = None, kind: str = ""
 ) -> QuerySet[Organization]:
-    qs = Organization.objects.filter(access_for(actor).organization_q()).select_related(
-        "municipality__region"
-    )
+    qs = Organization.objects.filter(access_for(actor).organization_q()).select_related("municipality__region")
     if query:
         for token in search_key(query).split():
             qs = qs.filter(search_key__contains=token)
@@ -57,8 +55,7 @@ def organization_list_with_counts_for(*, actor, **filters) -> QuerySet[Organizat
     from nastavnik.people.models import Category
 
     annotations = {
-        f"count_{value}": Count("people", filter=Q(people__category=value), distinct=True)
-        for value in Category.values
+        f"count_{value}": Count("people", filter=Q(people__category=value), distinct=True) for value in Category.values
     }
     return (
         organization_list_for(actor=actor, **filters)
@@ -71,9 +68,7 @@ def organization_get_for(*, actor, pk: int) -> Organization:
     return get_object_or_404(organization_list_for(actor=actor), pk=pk)
 
 
-def partner_list_for(
-    *, actor, query: str = "", organization: Organization | None = None
-) -> QuerySet[Partner]:
+def partner_list_for(*, actor, query: str = "", organization: Organization | None = None) -> QuerySet[Partner]:
     qs = Partner.objects.filter(access_for(actor).partner_q()).select_related("region").distinct()
     if query:
         for token in search_key(query).split():

@@ -25,7 +25,8 @@ PARTNER_FIELDS = ("name", "kind", "inn", "contact_person", "phone", "email")
 def _save(instance, duplicate_message: str):
     try:
         with transaction.atomic():
-            instance.full_clean()
+            # uniqueness is left to the database so that the message below is the one shown
+            instance.full_clean(validate_unique=False, validate_constraints=False)
             instance.save()
     except IntegrityError as error:
         raise ValidationError(duplicate_message) from error
@@ -41,9 +42,7 @@ def _delete(instance, protected_message: str) -> None:
 
 
 # --- regions and municipalities ---------------------------------------------------------
-def region_save(
-    *, actor, region: Region | None = None, name: str, code: str, mentoring_centre: str = ""
-) -> Region:
+def region_save(*, actor, region: Region | None = None, name: str, code: str, mentoring_centre: str = "") -> Region:
     require(access_for(actor).can_edit_region(), "Регионы ведёт администратор платформы.")
     region = region or Region()
     region.name, region.code = normalize_spaces(name), normalize_spaces(code)
@@ -51,9 +50,7 @@ def region_save(
     return _save(region, "Регион с таким названием или кодом уже есть.")
 
 
-def municipality_save(
-    *, actor, region: Region, municipality: Municipality | None = None, name: str
-) -> Municipality:
+def municipality_save(*, actor, region: Region, municipality: Municipality | None = None, name: str) -> Municipality:
     require(
         access_for(actor).can_edit_municipality(region_id=region.pk),
         "Муниципалитеты ведёт региональный координатор.",
@@ -71,9 +68,7 @@ def municipality_delete(*, actor, municipality: Municipality) -> None:
 # --- organisations ----------------------------------------------------------------------
 def organization_create(*, actor, municipality: Municipality, **data) -> Organization:
     require(
-        access_for(actor).can_create_organization(
-            municipality_id=municipality.pk, region_id=municipality.region_id
-        ),
+        access_for(actor).can_create_organization(municipality_id=municipality.pk, region_id=municipality.region_id),
         "Организации добавляют координаторы муниципалитета или региона.",
     )
     organization = Organization(municipality=municipality)
@@ -115,16 +110,24 @@ def organization_delete(*, actor, organization: Organization) -> None:
 def partner_save(
     *, actor, region: Region, partner: Partner | None = None, organizations: list[Organization], **data
 ) -> Partner:
+    """Create or change a partner. An existing partner keeps its own region, and its links to
+    organisations the actor does not manage are kept: a curator edits only their own school's link."""
     access = access_for(actor)
-    org_ids = {o.pk for o in organizations}
     if partner is not None:
-        org_ids |= set(partner.organizations.values_list("pk", flat=True))
+        region = partner.region
+        current = list(partner.organizations.select_related("municipality"))
+    else:
+        current = []
+    org_ids = {o.pk for o in organizations} | {o.pk for o in current}
     require(
         access.can_edit_partner(region_id=region.pk, org_ids=org_ids),
         "Партнёров ведут руководитель, куратор организации или координаторы.",
     )
     if any(o.municipality.region_id != region.pk for o in organizations):
         raise ValidationError("Партнёр может работать только с организациями своего региона.")
+    if not (access.is_admin or region.pk in access.region_ids):
+        foreign = [o for o in current if o.pk not in access.managed_org_ids]
+        organizations = [o for o in organizations if o.pk in access.managed_org_ids] + foreign
     partner = partner or Partner(region=region)
     for name in PARTNER_FIELDS:
         if name in data:

@@ -93,9 +93,7 @@ def region_detail(request, pk):
 @login_required
 def municipality_form(request, region_pk=None, pk=None):
     municipality = selectors.municipality_get_for(actor=request.user, pk=pk) if pk else None
-    region: Region = (
-        municipality.region if municipality else selectors.region_get_for(actor=request.user, pk=region_pk)
-    )
+    region: Region = municipality.region if municipality else selectors.region_get_for(actor=request.user, pk=region_pk)
     require(
         access_for(request.user).can_edit_municipality(region_id=region.pk),
         "Муниципалитеты ведёт региональный координатор.",
@@ -203,9 +201,7 @@ def organization_create(request):
             messages.success(request, f"Организация «{organization.short_name}» добавлена.")
             return redirect("orgs:organization_detail", pk=organization.pk)
     crumbs = _crumbs(("Организации", reverse("orgs:organization_list")), ("Новая организация", None))
-    return render(
-        request, "orgs/form.html", {"form": form, "title": "Новая организация", "breadcrumbs": crumbs}
-    )
+    return render(request, "orgs/form.html", {"form": form, "title": "Новая организация", "breadcrumbs": crumbs})
 
 
 @login_required
@@ -229,9 +225,7 @@ def organization_detail(request, pk):
                 municipality_id=organization.municipality_id, region_id=organization.municipality.region_id
             ),
             "sees_people": access.sees_registers,
-            "breadcrumbs": _crumbs(
-                ("Организации", reverse("orgs:organization_list")), (organization.short_name, None)
-            ),
+            "breadcrumbs": _crumbs(("Организации", reverse("orgs:organization_list")), (organization.short_name, None)),
         },
     )
 
@@ -262,9 +256,7 @@ def organization_edit(request, pk):
         (organization.short_name, reverse("orgs:organization_detail", args=[pk])),
         ("Изменить", None),
     )
-    return render(
-        request, "orgs/form.html", {"form": form, "title": "Изменить организацию", "breadcrumbs": crumbs}
-    )
+    return render(request, "orgs/form.html", {"form": form, "title": "Изменить организацию", "breadcrumbs": crumbs})
 
 
 @login_required
@@ -284,9 +276,7 @@ def organization_delete(request, pk):
 def _partner_region(request, organizations):
     """The region a new partner belongs to: the user's (one region per partner)."""
     access = access_for(request.user)
-    region_ids = (
-        set(access.region_ids) | set(access.org_region.values()) | set(access.municipality_region.values())
-    )
+    region_ids = set(access.region_ids) | set(access.org_region.values()) | set(access.municipality_region.values())
     if not region_ids and access.is_admin:
         first = organizations.first()
         region_ids = {first.municipality.region_id} if first else set()
@@ -358,9 +348,7 @@ def partner_detail(request, pk):
         "orgs/partner_detail.html",
         {
             "partner": partner,
-            "can_edit": access_for(request.user).can_edit_partner(
-                region_id=partner.region_id, org_ids=org_ids
-            ),
+            "can_edit": access_for(request.user).can_edit_partner(region_id=partner.region_id, org_ids=org_ids),
             "breadcrumbs": _crumbs(("Партнёры", reverse("orgs:partner_list")), (partner.name, None)),
         },
     )
@@ -389,9 +377,7 @@ def year_list(request):
         require(can_create, "Учебные годы ведёт администратор платформы.")
         if form.is_valid():
             try:
-                year = services.academic_year_create(
-                    actor=request.user, start_year=form.cleaned_data["start_year"]
-                )
+                year = services.academic_year_create(actor=request.user, start_year=form.cleaned_data["start_year"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

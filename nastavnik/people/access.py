@@ -192,9 +192,7 @@ def _build_access(user, person) -> Access:
     org_municipality, org_region, municipality_region = {}, {}, {}
     child_ids: frozenset[int] = frozenset()
     if person is not None:
-        roles = Role.objects.filter(person=person).select_related(
-            "organization__municipality", "municipality"
-        )
+        roles = Role.objects.filter(person=person).select_related("organization__municipality", "municipality")
         for role in roles:
             kinds.add(role.kind)
             if role.kind == RoleKind.PLATFORM_ADMIN:

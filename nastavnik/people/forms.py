@@ -1,12 +1,12 @@
 from django import forms
 
-from nastavnik.core.forms import DateInput, StyledFormMixin
+from nastavnik.core.forms import DateInput, ServiceValidatedMixin, StyledFormMixin
 from nastavnik.orgs.models import Municipality, Organization, Region
 
 from .models import Category, GuardianKind, Person, RoleKind
 
 
-class PersonForm(StyledFormMixin, forms.ModelForm):
+class PersonForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
     organization = forms.ModelChoiceField(label="Организация", queryset=Organization.objects.none())
 
     class Meta:
@@ -28,12 +28,6 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
             if organizations.count() == 1:
                 self.fields["organization"].initial = organizations.first().pk
 
-    def validate_unique(self):
-        """Duplicates (same ФИО and birth date in the organisation) are the service's check."""
-
-    def _post_clean(self):
-        """The service fills and validates the person; the form only parses input."""
-
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(
@@ -45,9 +39,7 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
         queryset=Organization.objects.none(),
         empty_label="Все организации",
     )
-    category = forms.ChoiceField(
-        label="Категория", required=False, choices=[("", "Все категории"), *Category.choices]
-    )
+    category = forms.ChoiceField(label="Категория", required=False, choices=[("", "Все категории"), *Category.choices])
     class_name = forms.ChoiceField(label="Класс / группа", required=False)
     role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все роли"), *RoleKind.choices])
     without_guardian = forms.BooleanField(label="Несовершеннолетние без законного представителя", required=False)
@@ -62,12 +54,8 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
 
 class RoleForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Роль")
-    organization = forms.ModelChoiceField(
-        label="Организация", required=False, queryset=Organization.objects.none()
-    )
-    municipality = forms.ModelChoiceField(
-        label="Муниципалитет", required=False, queryset=Municipality.objects.none()
-    )
+    organization = forms.ModelChoiceField(label="Организация", required=False, queryset=Organization.objects.none())
+    municipality = forms.ModelChoiceField(label="Муниципалитет", required=False, queryset=Municipality.objects.none())
     region = forms.ModelChoiceField(label="Регион", required=False, queryset=Region.objects.none())
     start_date = forms.DateField(label="С", required=False, widget=DateInput())
     end_date = forms.DateField(label="По", required=False, widget=DateInput())

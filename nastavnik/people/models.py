@@ -148,9 +148,7 @@ class Role(TimeStampedModel):
     """A membership: a person holds a kind of role within a scope (none, a region, a municipality
     or an organisation, as the kind requires)."""
 
-    person = models.ForeignKey(
-        Person, verbose_name="участник", on_delete=models.CASCADE, related_name="roles"
-    )
+    person = models.ForeignKey(Person, verbose_name="участник", on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField("роль", max_length=30, choices=RoleKind.choices)
     region = models.ForeignKey(
         Region, verbose_name="регион", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -219,9 +217,7 @@ class GuardianLink(TimeStampedModel):
     guardian = models.ForeignKey(
         Person, verbose_name="законный представитель", on_delete=models.CASCADE, related_name="children_links"
     )
-    child = models.ForeignKey(
-        Person, verbose_name="ребёнок", on_delete=models.CASCADE, related_name="guardian_links"
-    )
+    child = models.ForeignKey(Person, verbose_name="ребёнок", on_delete=models.CASCADE, related_name="guardian_links")
     kind = models.CharField("кем приходится", max_length=10, choices=GuardianKind.choices)
 
     class Meta:

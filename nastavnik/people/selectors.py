@@ -51,9 +51,7 @@ def person_list_for(
 
 
 def person_get_for(*, actor, pk: int) -> Person:
-    qs = _people_for(actor).select_related(
-        "organization__municipality__region", "municipality", "region", "user"
-    )
+    qs = _people_for(actor).select_related("organization__municipality__region", "municipality", "region", "user")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -173,8 +171,7 @@ def organization_desks_for(*, actor) -> list[OrganizationDesk]:
             minors_without_guardian=row.minors_without_guardian,
             mentors_without_account=without_account.get(row.pk, 0),
             no_birth_date=row.no_birth_date,
-            can_manage=bool(access.kinds_in(row.pk) & {RoleKind.DIRECTOR, RoleKind.CURATOR})
-            or access.is_admin,
+            can_manage=bool(access.kinds_in(row.pk) & {RoleKind.DIRECTOR, RoleKind.CURATOR}) or access.is_admin,
         )
         for row in rows
     ]

@@ -273,16 +273,12 @@ def guardian_link(*, actor, child: Person, guardian: Person, kind: str) -> Guard
         raise ValidationError("Законный представитель должен быть совершеннолетним.")
     if guardian.organization_id != child.organization_id:
         raise ValidationError("Законный представитель вносится в ту же организацию, что и ребёнок.")
-    link, created = GuardianLink.objects.get_or_create(
-        guardian=guardian, child=child, defaults={"kind": kind}
-    )
+    link, created = GuardianLink.objects.get_or_create(guardian=guardian, child=child, defaults={"kind": kind})
     if not created and link.kind != kind:
         link.kind = kind
         link.save()
     if child.organization_id:
-        Role.objects.get_or_create(
-            person=guardian, kind=RoleKind.GUARDIAN, organization_id=child.organization_id
-        )
+        Role.objects.get_or_create(person=guardian, kind=RoleKind.GUARDIAN, organization_id=child.organization_id)
     return link
 
 
@@ -293,9 +289,7 @@ def guardian_unlink(*, actor, link: GuardianLink) -> None:
     guardian = link.guardian
     link.delete()
     if not guardian.children_links.filter(child__organization_id=child.organization_id).exists():
-        Role.objects.filter(
-            person=guardian, kind=RoleKind.GUARDIAN, organization_id=child.organization_id
-        ).delete()
+        Role.objects.filter(person=guardian, kind=RoleKind.GUARDIAN, organization_id=child.organization_id).delete()
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -368,9 +362,7 @@ def default_category_for(organization: Organization | None) -> str:
 @transaction.atomic
 def account_attach(*, actor, person: Person, user) -> Person:
     """Attach an existing login (e.g. the first superuser made by createsuperuser) to a person card."""
-    require(
-        access_for(actor).is_admin, "Привязать существующую учётную запись может администратор платформы."
-    )
+    require(access_for(actor).is_admin, "Привязать существующую учётную запись может администратор платформы.")
     if person.user_id and person.user_id != user.pk:
         raise ValidationError("У участника уже есть другая учётная запись.")
     if Person.objects.filter(user=user).exclude(pk=person.pk).exists():

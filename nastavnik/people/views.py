@@ -60,9 +60,7 @@ def home(request):
         "is_mentor": any(r.kind == RoleKind.MENTOR for r in participant_roles),
         "is_mentee": any(r.kind == RoleKind.MENTEE for r in participant_roles),
         "children": list(selectors.children_for(actor=request.user)),
-        "curators": list(selectors.curators_of(organization_ids=participant_org_ids))
-        if participant_roles
-        else [],
+        "curators": list(selectors.curators_of(organization_ids=participant_org_ids)) if participant_roles else [],
         "participant_roles": participant_roles,
         "access": access,
     }
@@ -123,9 +121,7 @@ def person_detail(request, pk):
             "can_manage": _can_manage(request.user, person),
             "can_grant_roles": _can_manage(request.user, person) or access.is_coordinator,
             "sees_history": access.sees_registers,
-            "breadcrumbs": _person_crumbs(person)
-            if access.sees_registers
-            else _crumbs((person.full_name, None)),
+            "breadcrumbs": _person_crumbs(person) if access.sees_registers else _crumbs((person.full_name, None)),
         },
     )
 
@@ -208,9 +204,7 @@ def person_delete(request, pk):
 @login_required
 def person_history(request, pk):
     person = selectors.person_get_for(actor=request.user, pk=pk)
-    require(
-        access_for(request.user).sees_registers, "История изменений доступна сотрудникам и координаторам."
-    )
+    require(access_for(request.user).sees_registers, "История изменений доступна сотрудникам и координаторам.")
     entries = selectors.person_history_for(actor=request.user, person=person)
     return render(
         request,
