@@ -39,17 +39,23 @@ migrations-check: install
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install assets
-	$(BIN)/pytest
+	@echo "== pytest on SQLite"
+	$(BIN)/pytest -q
 
 test-postgres: install assets
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('postgres://','postgresql://'), connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "!! PostgreSQL at $(PG_URL) is not reachable and REQUIRE_POSTGRES is set"; exit 1; \
 	else \
 		echo "!! PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL run is SKIPPED"; \
 	fi
 
 test: lint migrations-check test-sqlite test-postgres
+
+bench:
+	@echo "No benchmarks yet: the Foundation has no performance target (see README)."
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -10,6 +10,8 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 def browser(monkeypatch):
     """Headless Debian Chromium driven by Playwright; skipped, with a reason, where it is absent."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium не найден ({CHROMIUM}), а REQUIRE_BROWSER задан (CI должен его установить).")
         pytest.skip(f"Chromium не найден ({CHROMIUM}): браузерные тесты пропущены. Установите пакет chromium.")
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; the live server's DB work is sync.
