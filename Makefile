@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-migrations-check: install
+migrations-check: install assets
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install assets

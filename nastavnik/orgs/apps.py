@@ -10,8 +10,15 @@ class OrgsConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Region)
-        auditlog.register(models.Municipality)
-        auditlog.register(models.Organization, exclude_fields=["search_key"])
-        auditlog.register(models.Partner, exclude_fields=["search_key"], m2m_fields={"organizations"})
-        auditlog.register(models.AcademicYear)
+        auditlog.register(models.Region, include_fields=["name", "code", "mentoring_centre"])
+        auditlog.register(models.Municipality, include_fields=["region", "name"])
+        auditlog.register(
+            models.Organization,
+            include_fields=["municipality", "name", "short_name", "kind", "address", "phone", "email", "website"],
+        )
+        auditlog.register(
+            models.Partner,
+            include_fields=["region", "name", "kind", "inn", "contact_person", "phone", "email"],
+            m2m_fields={"organizations"},
+        )
+        auditlog.register(models.AcademicYear, include_fields=["start_year"])

@@ -10,6 +10,13 @@ class PeopleConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Person, exclude_fields=["search_key", "fio_key", "updated_at"])
-        auditlog.register(models.Role)
-        auditlog.register(models.GuardianLink)
+        person_fields = [
+            "organization", "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
+            "class_name", "position", "subject", "email", "phone", "user",
+        ]  # fmt: skip
+        auditlog.register(models.Person, include_fields=person_fields)
+        auditlog.register(
+            models.Role,
+            include_fields=["person", "kind", "organization", "municipality", "region", "start_date", "end_date"],
+        )
+        auditlog.register(models.GuardianLink, include_fields=["guardian", "child", "kind"])

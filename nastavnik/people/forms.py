@@ -7,18 +7,28 @@ from .models import Category, GuardianKind, Person, RoleKind
 
 
 class PersonForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
+    """A person of an organisation; coordinators may also add staff of a municipality or region."""
+
     organization = forms.ModelChoiceField(label="Организация", queryset=Organization.objects.none())
+    municipality = forms.ModelChoiceField(
+        label="или муниципалитет (сотрудник органа управления образованием)",
+        queryset=Municipality.objects.none(),
+        required=False,
+    )
+    region = forms.ModelChoiceField(
+        label="или регион (сотрудник регионального центра)", queryset=Region.objects.none(), required=False
+    )
 
     class Meta:
         model = Person
         fields = [
-            "organization", "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
-            "class_name", "position", "subject", "email", "phone",
+            "organization", "municipality", "region", "last_name", "first_name", "patronymic", "gender",
+            "birth_date", "category", "class_name", "position", "subject", "email", "phone",
         ]  # fmt: skip
         widgets = {"birth_date": DateInput()}
         help_texts = {"gender": "Если не указать, определится по отчеству."}
 
-    def __init__(self, *args, organizations=None, **kwargs):
+    def __init__(self, *args, organizations=None, municipalities=None, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gender"].required = False
         if organizations is None:
@@ -27,6 +37,23 @@ class PersonForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
             self.fields["organization"].queryset = organizations
             if organizations.count() == 1:
                 self.fields["organization"].initial = organizations.first().pk
+        for name, queryset in (("municipality", municipalities), ("region", regions)):
+            if queryset is None or not queryset.exists():
+                del self.fields[name]
+            else:
+                self.fields[name].queryset = queryset
+                if "organization" in self.fields:
+                    self.fields["organization"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if "organization" in self.fields:
+            chosen = [n for n in ("organization", "municipality", "region") if data.get(n)]
+            if not chosen:
+                self.add_error("organization", "Укажите организацию участника.")
+            elif len(chosen) > 1:
+                self.add_error(chosen[1], "Выберите что-то одно: организацию, муниципалитет или регион.")
+        return data
 
 
 class PersonFilterForm(StyledFormMixin, forms.Form):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nastavnik.core.audit import history_query, log_entries
 from nastavnik.core.text import plural_ru, search_key, years_before
-from nastavnik.orgs.models import Organization
+from nastavnik.orgs.models import Municipality, Organization, Region
 
 from .access import access_for
 from .models import CATEGORY_COUNT_FORMS, Category, GuardianLink, Person, Role, RoleKind
@@ -104,6 +104,17 @@ def class_names_for(*, actor, organization_id: int | None = None) -> list[str]:
 def _class_sort_key(name: str):
     digits = "".join(ch for ch in name if ch.isdigit())
     return (0, int(digits), name) if digits and name[0].isdigit() else (1, 0, name)
+
+
+def areas_for_people_management(*, actor) -> tuple[QuerySet[Municipality], QuerySet[Region]]:
+    """Municipalities and regions whose own staff (coordinators, specialists) the user may add."""
+    access = access_for(actor)
+    if access.is_admin:
+        return Municipality.objects.select_related("region"), Region.objects.all()
+    municipalities = Municipality.objects.filter(
+        Q(region_id__in=access.region_ids) | Q(pk__in=access.municipality_ids)
+    ).select_related("region")
+    return municipalities, Region.objects.filter(pk__in=access.region_ids)
 
 
 def organizations_for_people_management(*, actor) -> QuerySet[Organization]:

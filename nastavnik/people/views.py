@@ -100,7 +100,8 @@ def person_list(request):
         {
             "filters": filters,
             "page": paginate(request, people),
-            "can_create": selectors.organizations_for_people_management(actor=request.user).exists(),
+            "can_create": selectors.organizations_for_people_management(actor=request.user).exists()
+            or any(qs.exists() for qs in selectors.areas_for_people_management(actor=request.user)),
             "breadcrumbs": _crumbs(("Участники", None)),
         },
     )
@@ -129,25 +130,34 @@ def person_detail(request, pk):
 @login_required
 def person_create(request):
     organizations = selectors.organizations_for_people_management(actor=request.user)
-    require(organizations.exists(), services.NO_RIGHTS_PEOPLE)
+    municipalities, regions = selectors.areas_for_people_management(actor=request.user)
+    require(organizations.exists() or municipalities.exists() or regions.exists(), services.NO_RIGHTS_PEOPLE)
     initial = {}
     if org_id := int_or_none(request.GET.get("organization")):
         initial["organization"] = org_id
         organization = organizations.filter(pk=org_id).first()
         if organization is not None:
             initial["category"] = services.default_category_for(organization)
-    form = PersonForm(request.POST or None, organizations=organizations, initial=initial)
+    form = PersonForm(
+        request.POST or None,
+        organizations=organizations,
+        municipalities=municipalities,
+        regions=regions,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         organization = data.pop("organization")
+        scope = {"municipality": data.pop("municipality", None), "region": data.pop("region", None)}
         try:
-            person = services.person_create(actor=request.user, organization=organization, **data)
+            person = services.person_create(actor=request.user, organization=organization, **scope, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} — добавлен(а) в список участников.")
             if "add_another" in request.POST:
-                return redirect(f"{reverse('people:create')}?organization={organization.pk}")
+                query = f"?organization={organization.pk}" if organization else ""
+                return redirect(f"{reverse('people:create')}{query}")
             return redirect("people:detail", pk=person.pk)
     crumbs = _crumbs(("Участники", reverse("people:list")), ("Новый участник", None))
     return render(

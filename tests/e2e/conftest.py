@@ -31,3 +31,21 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def server_url(django_db_setup, live_server):
+    """The live server's address. Asking for the test database first makes pytest tear the (session)
+    live server down before the database, so PostgreSQL can drop it with no session left open."""
+    return live_server.url
+
+
+@pytest.fixture
+def demo_region(transactional_db):
+    """The demo region, loaded before the browser starts: inside Playwright's running event loop
+    Django would open a second, context-local connection that nobody closes."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())

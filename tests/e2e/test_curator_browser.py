@@ -1,9 +1,6 @@
 """A real browser: the demo curator logs in, finds a pupil in the people list and opens the card."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from nastavnik.demo.builder import DEMO_PASSWORD
 
@@ -18,21 +15,19 @@ def _login(page, base_url, username):
     page.wait_for_url(f"{base_url}/")
 
 
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
-def test_curator_opens_people_list_and_a_card(browser, live_server, width):
-    call_command("load_demo", stdout=io.StringIO())
+def test_curator_opens_people_list_and_a_card(demo_region, server_url, browser, width):
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="ru-RU")
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
 
-    _login(page, live_server.url, "college.curator")
+    _login(page, server_url, "college.curator")
     assert page.locator("h1").inner_text().startswith("Здравствуйте")
     assert page.get_by_text("Валуйский колледж").first.is_visible()
 
-    page.goto(f"{live_server.url}/people/")
+    page.goto(f"{server_url}/people/")
     assert page.locator("h1").inner_text() == "Участники"
     rows_before = page.locator("#results tbody tr").count()
     assert rows_before == 25  # the first page of the college's list
@@ -54,14 +49,12 @@ def test_curator_opens_people_list_and_a_card(browser, live_server, width):
     context.close()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_mentor_on_a_phone_sees_own_page_and_no_registers(browser, live_server):
-    call_command("load_demo", stdout=io.StringIO())
+def test_mentor_on_a_phone_sees_own_page_and_no_registers(demo_region, server_url, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
     page = context.new_page()
-    _login(page, live_server.url, "gymnasium.mentor")
+    _login(page, server_url, "gymnasium.mentor")
     assert page.get_by_text("Мои наставляемые").is_visible()
-    response = page.goto(f"{live_server.url}/people/")
+    response = page.goto(f"{server_url}/people/")
     assert response.status == 403
     assert page.get_by_text("Нет прав на это действие").is_visible()
     context.close()

@@ -274,3 +274,36 @@ def test_navigation_depends_on_role(client_for, cast):
     curator_nav = _content(client_for("curator").get(reverse("home")))
     assert f'href="{reverse("people:list")}"' in curator_nav
     assert reverse("orgs:region_list") not in curator_nav
+
+
+def test_regional_coordinator_adds_a_municipal_specialist(client_for, cast):
+    response = client_for("regional").post(
+        reverse("people:create"),
+        {
+            "municipality": cast.municipality_a.pk,
+            "last_name": "Гусева",
+            "first_name": "Вера",
+            "patronymic": "Павловна",
+            "category": "staff",
+            "position": "главный специалист",
+        },
+    )
+    person = Person.objects.get(last_name="Гусева")
+    assert response.status_code == 302
+    assert (person.organization, person.municipality, person.region) == (None, cast.municipality_a, cast.region_a)
+
+
+def test_person_needs_exactly_one_place(client_for, cast):
+    client = client_for("admin")
+    base = {"last_name": "Гусева", "first_name": "Вера", "patronymic": "Павловна", "category": "staff"}
+    none = client.post(reverse("people:create"), base)
+    assert "Укажите организацию участника." in _content(none)
+    both = client.post(reverse("people:create"), {**base, "organization": cast.school_a.pk, "region": cast.region_a.pk})
+    assert "Выберите что-то одно" in _content(both)
+    assert not Person.objects.filter(last_name="Гусева").exists()
+
+
+def test_curator_form_has_no_municipality_choice(client_for, cast):
+    content = _content(client_for("curator").get(reverse("people:create")))
+    assert 'name="municipality"' not in content
+    assert 'name="region"' not in content

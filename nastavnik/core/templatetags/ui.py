@@ -32,3 +32,9 @@ def parent_url(breadcrumbs):
     """URL of the crumb before the current page: where «Отмена» leads."""
     links = [url for _label, url in (breadcrumbs or [])[:-1] if url]
     return links[-1] if links else "/"
+
+
+@register.filter
+def audit_value(value):
+    """An audit log value as a person reads it: empty and «None» become a dash."""
+    return "—" if value in (None, "", "None") else value
