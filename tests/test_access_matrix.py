@@ -18,7 +18,19 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from nastavnik.orgs import services as org_services
+from nastavnik.orgs.models import PartnerAgreement
+from nastavnik.orgs.services import academic_year_current
 from nastavnik.people.models import GuardianLink, Person, Role, RoleKind
+from nastavnik.programs import services as program_services
+from nastavnik.programs.models import (
+    MentoringForm,
+    Program,
+    Roadmap,
+    RoadmapItem,
+    WorkingGroupMeeting,
+    WorkingGroupMember,
+)
 
 PUBLIC = {
     "login",
@@ -38,6 +50,8 @@ class Case:
     kwargs: Callable | None = None  # cast → URL kwargs of an object in school A / region A
     write: bool = False  # POST changes data
     listing: bool = False  # a page without an object: strangers see it, empty of school A
+    shared: bool = False  # a catalogue object every user may read (not school A's)
+    post_only: bool = False  # answers POST only (htmx helpers)
 
 
 def _role_of(cast):
@@ -46,6 +60,65 @@ def _role_of(cast):
 
 def _guardian_link(cast):
     return GuardianLink.objects.get(child=cast.pupil_a)
+
+
+def _year(cast) -> int:
+    return academic_year_current().start_year
+
+
+def _org_year(cast):
+    return {"org_pk": cast.school_a.pk, "year": _year(cast)}
+
+
+def _program(cast):
+    program = Program.objects.filter(organization=cast.school_a).first()
+    return program or program_services.program_create(
+        actor=cast.user("admin"), organization=cast.school_a, title="Программа школы A"
+    )
+
+
+def _roadmap(cast):
+    roadmap = Roadmap.objects.filter(organization=cast.school_a).first()
+    return roadmap or program_services.roadmap_from_template(
+        actor=cast.user("admin"),
+        organization=cast.school_a,
+        academic_year=academic_year_current(),
+        template_code="seed000",
+    )
+
+
+def _member(cast):
+    member = WorkingGroupMember.objects.filter(organization=cast.school_a).first()
+    return member or program_services.group_member_add(
+        actor=cast.user("admin"),
+        organization=cast.school_a,
+        academic_year=academic_year_current(),
+        person=cast.teacher_a,
+        position="member",
+        start_date=academic_year_current().start_date,
+    )
+
+
+def _meeting(cast):
+    meeting = WorkingGroupMeeting.objects.filter(organization=cast.school_a).first()
+    return meeting or program_services.group_meeting_save(
+        actor=cast.user("admin"),
+        organization=cast.school_a,
+        academic_year=academic_year_current(),
+        date=academic_year_current().start_date,
+        agenda="О внедрении целевой модели",
+    )
+
+
+def _agreement(cast):
+    agreement = PartnerAgreement.objects.filter(organization=cast.school_a).first()
+    return agreement or org_services.agreement_create(
+        actor=cast.user("admin"),
+        partner=cast.partner_a,
+        organization=cast.school_a,
+        subject="Сотрудничество",
+        start_date=academic_year_current().start_date,
+    )
 
 
 CASES: dict[str, Case] = {
@@ -85,6 +158,34 @@ CASES: dict[str, Case] = {
     "orgs:partner_edit": Case(kwargs=lambda c: {"pk": c.partner_a.pk}, write=True),
     "orgs:partner_delete": Case(kwargs=lambda c: {"pk": c.partner_a.pk}, write=True),
     "orgs:year_list": Case(listing=True, write=True),
+    "orgs:agreement_create": Case(kwargs=lambda c: {"pk": c.partner_a.pk}, write=True),
+    "orgs:agreement_delete": Case(kwargs=lambda c: {"pk": _agreement(c).pk}, write=True),
+    # programs, forms, working group, roadmap, analysis, the year
+    "programs:index": Case(listing=True),
+    "programs:form_list": Case(listing=True),
+    "programs:form_detail": Case(kwargs=lambda c: {"pk": MentoringForm.objects.first().pk}, shared=True),
+    "programs:smart_check": Case(listing=True, post_only=True),
+    "programs:year": Case(kwargs=_org_year),
+    "programs:program_create": Case(kwargs=_org_year, write=True),
+    "programs:program_detail": Case(kwargs=lambda c: {"pk": _program(c).pk}),
+    "programs:program_step": Case(kwargs=lambda c: {"pk": _program(c).pk, "step": "goal"}, write=True),
+    "programs:program_approve": Case(kwargs=lambda c: {"pk": _program(c).pk}, write=True),
+    "programs:program_new_version": Case(kwargs=lambda c: {"pk": _program(c).pk}, write=True),
+    "programs:group": Case(kwargs=_org_year),
+    "programs:group_member_add": Case(kwargs=_org_year, write=True),
+    "programs:group_member_delete": Case(kwargs=lambda c: {"pk": _member(c).pk}, write=True),
+    "programs:meeting_create": Case(kwargs=_org_year, write=True),
+    "programs:meeting_detail": Case(kwargs=lambda c: {"pk": _meeting(c).pk}),
+    "programs:meeting_edit": Case(kwargs=lambda c: {"pk": _meeting(c).pk}, write=True),
+    "programs:roadmap": Case(kwargs=_org_year),
+    "programs:roadmap_load": Case(kwargs=_org_year, write=True),
+    "programs:roadmap_timeline": Case(kwargs=_org_year),
+    "programs:item_create": Case(kwargs=lambda c: {"roadmap_pk": _roadmap(c).pk}, write=True),
+    "programs:item_edit": Case(kwargs=lambda c: {"pk": _roadmap(c).items.first().pk}, write=True),
+    "programs:item_delete": Case(kwargs=lambda c: {"pk": _roadmap(c).items.first().pk}, write=True),
+    "programs:item_status": Case(kwargs=lambda c: {"pk": _roadmap(c).items.first().pk}, write=True),
+    "programs:analysis": Case(kwargs=_org_year, write=True),
+    "programs:year_rollover": Case(kwargs=_org_year, write=True),
 }
 
 # A plausible form for every write, so that a 403 is about rights, not about bad input.
@@ -100,6 +201,11 @@ POST_DATA = {
     "kind": "mentor",
     "start_year": "2030",
     "organization": "",
+    "status": "done",
+    "evidence_text": "приказ",
+    "template": "seed000",
+    "date": "2026-10-01",
+    "agenda": "Повестка",
 }
 
 
@@ -122,7 +228,7 @@ def _url(name, cast):
 
 
 def _object_cases():
-    return sorted(name for name, case in CASES.items() if case.kwargs)
+    return sorted(name for name, case in CASES.items() if case.kwargs and not case.shared)
 
 
 def _write_cases():
@@ -130,7 +236,10 @@ def _write_cases():
 
 
 def _snapshot():
-    return (LogEntry.objects.count(), Person.objects.count(), Role.objects.count(), GuardianLink.objects.count())
+    return tuple(
+        model.objects.count()
+        for model in (LogEntry, Person, Role, GuardianLink, Program, Roadmap, RoadmapItem, WorkingGroupMeeting)
+    )
 
 
 def test_every_url_is_in_the_matrix():
@@ -143,7 +252,8 @@ def test_every_url_is_in_the_matrix():
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_anonymous_is_sent_to_login(client, cast, name):
     url = _url(name, cast)
-    response = client.post(url) if CASES[name].write and CASES[name].kwargs else client.get(url)
+    case = CASES[name]
+    response = client.post(url) if case.post_only or (case.write and case.kwargs) else client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -164,10 +274,13 @@ def test_stranger_gets_404_on_objects(client, cast, name, stranger):
 
 
 @pytest.mark.parametrize("stranger", ["outsider", "outsider_regional"])
-@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.listing))
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.listing or c.shared))
 def test_stranger_sees_nothing_of_school_a_on_lists(client, cast, name, stranger):
+    _program(cast)  # school A has a program, a roadmap and a working group too
+    _roadmap(cast)
+    url = _url(name, cast)
     client.force_login(cast.user(stranger))
-    response = client.get(_url(name, cast))
+    response = client.post(url) if CASES[name].post_only else client.get(url, follow=True)
     assert response.status_code in (200, 403)
     content = response.content.decode()
     leaked = [marker for marker in LEAK_MARKERS if marker in content]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "nastavnik.core",
     "nastavnik.orgs",
     "nastavnik.people",
+    "nastavnik.programs",
     "nastavnik.demo",
 ]
 

@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     path("people/", include("nastavnik.people.urls")),
     path("orgs/", include("nastavnik.orgs.urls")),
+    path("programs/", include("nastavnik.programs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from nastavnik.people import services as people_services
 from nastavnik.people.models import Category, Gender, GuardianKind, Person, RoleKind
 
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
+from .programs import build_preparation
 
 DEMO_PASSWORD = "nastavnik2026"
 REGION_CODE = "31"
@@ -74,6 +75,7 @@ class DemoBuilder:
         self.rng = random.Random(SEED)
         self.names = _Namer(self.rng)
         self.logins: list[Login] = []
+        self.staff: dict[int, list[Person]] = {}
         self.count = 0
         self.stdout = stdout
 
@@ -162,6 +164,11 @@ class DemoBuilder:
                 school, prefix="school", classes=["5А", "7А", "8Б", "9А", "10А"],
                 per_class=8, teachers=12, domain="ershovo-school.example.ru", alumni=3,
             )  # fmt: skip
+            year = org_services.academic_year_current(today=self.today)
+            for org in (college, gymnasium, school):
+                build_preparation(
+                    admin=self.admin, organization=org, staff=self.staff[org.pk], academic_year=year, today=self.today
+                )
         return DemoResult(created=True, people=self.count, logins=self.logins)
 
     def _coordinators(self, valuyki, belgorod) -> None:
@@ -220,6 +227,7 @@ class DemoBuilder:
             person.email = self._email(person, domain)
             people_services.person_update(actor=self.admin, person=person, email=person.email)
             staff.append(person)
+        self.staff[org.pk] = staff
         director, curator, group = staff[0], staff[1], staff[2]
         people_services.person_update(actor=self.admin, person=director, position="директор", subject="")
         people_services.person_update(
@@ -365,6 +373,10 @@ def demo_delete() -> None:
     region = Region.objects.filter(code=REGION_CODE).first()
     if region is None:
         return
+    from nastavnik.programs.models import InitialAnalysis, Program, Roadmap
+
+    for model in (Program, Roadmap, InitialAnalysis):
+        model.objects.filter(region=region).delete()
     people = Person.objects.filter(region=region)
     user_ids = list(people.exclude(user=None).values_list("user_id", flat=True))
     people.delete()

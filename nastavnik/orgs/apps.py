@@ -22,3 +22,6 @@ class OrgsConfig(AppConfig):
             m2m_fields={"organizations"},
         )
         auditlog.register(models.AcademicYear, include_fields=["start_year"])
+        auditlog.register(
+            models.PartnerAgreement, include_fields=["partner", "organization", "number", "subject", "start_date"]
+        )

@@ -1,6 +1,6 @@
 from django import forms
 
-from nastavnik.core.forms import ServiceValidatedMixin, StyledFormMixin
+from nastavnik.core.forms import DateInput, ServiceValidatedMixin, StyledFormMixin
 
 from .models import Municipality, Organization, OrganizationKind, Partner, Region
 
@@ -67,3 +67,22 @@ class PartnerForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
 
 class AcademicYearForm(StyledFormMixin, forms.Form):
     start_year = forms.IntegerField(label="Год начала", min_value=2000, max_value=2100, help_text="2027 → 2027/2028")
+
+
+class AgreementForm(StyledFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(label="Организация", queryset=None)
+    number = forms.CharField(label="Номер", required=False, max_length=50)
+    subject = forms.CharField(label="Предмет соглашения", max_length=500)
+    start_date = forms.DateField(label="Действует с", widget=DateInput())
+    end_date = forms.DateField(label="Действует по", widget=DateInput(), required=False)
+    contact = forms.CharField(label="Контактное лицо партнёра", required=False, max_length=200)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "Окончание раньше начала.")
+        return data

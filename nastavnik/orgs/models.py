@@ -73,6 +73,19 @@ class Organization(TimeStampedModel):
         return self.municipality.region_id
 
 
+def scope_of(organization=None, municipality=None, region=None):
+    """(organization, municipality, region) of whatever is owned at that level, filled upwards."""
+    from django.core.exceptions import ValidationError
+
+    if organization is not None:
+        return organization, organization.municipality, organization.municipality.region
+    if municipality is not None:
+        return None, municipality, municipality.region
+    if region is None:
+        raise ValidationError("Укажите организацию, муниципалитет или регион.")
+    return None, None, region
+
+
 class PartnerKind(models.TextChoices):
     EMPLOYER = "employer", "Предприятие / работодатель"
     UNIVERSITY = "university", "Вуз"
@@ -130,3 +143,29 @@ class AcademicYear(TimeStampedModel):
 
     def contains(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+
+class PartnerAgreement(TimeStampedModel):
+    """An agreement of an organisation with a partner (used by the «работодатель–…» forms)."""
+
+    partner = models.ForeignKey(Partner, verbose_name="партнёр", on_delete=models.CASCADE, related_name="agreements")
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="agreements"
+    )
+    number = models.CharField("номер", max_length=50, blank=True)
+    subject = models.CharField("предмет соглашения", max_length=500)
+    start_date = models.DateField("действует с")
+    end_date = models.DateField("действует по", null=True, blank=True)
+    contact = models.CharField("контактное лицо партнёра", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "соглашение с партнёром"
+        verbose_name_plural = "соглашения с партнёрами"
+        ordering = ["-start_date", "id"]
+
+    def __str__(self):
+        number = f" № {self.number}" if self.number else ""
+        return f"Соглашение{number} от {self.start_date:%d.%m.%Y}"
+
+    def is_active_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)

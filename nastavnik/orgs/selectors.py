@@ -94,3 +94,21 @@ def organizations_creatable_for(*, actor) -> QuerySet[Municipality]:
     return Municipality.objects.filter(
         Q(region_id__in=access.region_ids) | Q(pk__in=access.municipality_ids)
     ).select_related("region")
+
+
+def agreements_of(*, actor, partner: Partner):
+    """The partner's agreements with the organisations the user sees."""
+    organizations = Organization.objects.filter(access_for(actor).organization_q()).values("pk")
+    return partner.agreements.filter(organization__in=organizations).select_related("organization")
+
+
+def agreement_get_for(*, actor, pk: int):
+    from .models import PartnerAgreement
+
+    organizations = Organization.objects.filter(access_for(actor).organization_q()).values("pk")
+    return get_object_or_404(
+        PartnerAgreement.objects.filter(organization__in=organizations).select_related(
+            "organization__municipality", "partner"
+        ),
+        pk=pk,
+    )

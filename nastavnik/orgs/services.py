@@ -16,7 +16,7 @@ from django.utils import timezone
 from nastavnik.core.text import normalize_spaces, search_key
 from nastavnik.people.access import access_for, require
 
-from .models import AcademicYear, Municipality, Organization, Partner, Region
+from .models import AcademicYear, Municipality, Organization, Partner, PartnerAgreement, Region
 
 ORG_FIELDS = ("name", "short_name", "kind", "address", "phone", "email", "website")
 PARTNER_FIELDS = ("name", "kind", "inn", "contact_person", "phone", "email")
@@ -158,3 +158,45 @@ def academic_year_create(*, actor, start_year: int) -> AcademicYear:
     if not 2000 <= start_year <= 2100:
         raise ValidationError("Укажите год начала учебного года от 2000 до 2100.")
     return _save(AcademicYear(start_year=start_year), f"{start_year}/{start_year + 1} учебный год уже есть.")
+
+
+# --- partner agreements -----------------------------------------------------------------------
+def _require_agreement_rights(actor, organization: Organization) -> None:
+    access = access_for(actor)
+    require(
+        access.can_manage(
+            org_id=organization.pk,
+            municipality_id=organization.municipality_id,
+            region_id=organization.municipality.region_id,
+        ),
+        "Соглашения с партнёрами вносят руководитель и куратор организации.",
+    )
+
+
+@transaction.atomic
+def agreement_create(*, actor, partner: Partner, organization: Organization, **data) -> PartnerAgreement:
+    """Record an agreement of the organisation with the partner (linking them if they were not)."""
+    _require_agreement_rights(actor, organization)
+    if organization.municipality.region_id != partner.region_id:
+        raise ValidationError("Соглашение заключается с партнёром своего региона.")
+    if data.get("end_date") and data["end_date"] < data["start_date"]:
+        raise ValidationError({"end_date": "Окончание раньше начала."})
+    agreement = PartnerAgreement(
+        partner=partner,
+        organization=organization,
+        number=normalize_spaces(data.get("number", "")),
+        subject=normalize_spaces(data["subject"]),
+        start_date=data["start_date"],
+        end_date=data.get("end_date"),
+        contact=normalize_spaces(data.get("contact", "")),
+    )
+    agreement.full_clean()
+    agreement.save()
+    partner.organizations.add(organization)
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, actor, agreement: PartnerAgreement) -> None:
+    _require_agreement_rights(actor, agreement.organization)
+    agreement.delete()

@@ -23,5 +23,7 @@ urlpatterns = [
     path("partners/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("partners/<int:pk>/edit/", views.partner_form, name="partner_edit"),
     path("partners/<int:pk>/delete/", views.partner_delete, name="partner_delete"),
+    path("partners/<int:pk>/agreements/new/", views.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/delete/", views.agreement_delete, name="agreement_delete"),
     path("years/", views.year_list, name="year_list"),
 ]

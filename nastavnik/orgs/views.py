@@ -13,6 +13,7 @@ from nastavnik.people.access import access_for, require
 from . import selectors, services
 from .forms import (
     AcademicYearForm,
+    AgreementForm,
     MunicipalityForm,
     OrganizationFilterForm,
     OrganizationForm,
@@ -343,12 +344,19 @@ def partner_detail(request, pk):
     _registers_only(request)
     partner = selectors.partner_get_for(actor=request.user, pk=pk)
     org_ids = {o.pk for o in partner.organizations.all()}
+    access = access_for(request.user)
+    agreements = list(selectors.agreements_of(actor=request.user, partner=partner))
     return render(
         request,
         "orgs/partner_detail.html",
         {
             "partner": partner,
-            "can_edit": access_for(request.user).can_edit_partner(region_id=partner.region_id, org_ids=org_ids),
+            "agreements": agreements,
+            "deletable_agreements": {
+                a.pk for a in agreements if access.is_admin or a.organization_id in access.managed_org_ids
+            },
+            "can_add_agreement": bool(access.managed_org_ids) or access.is_admin,
+            "can_edit": access.can_edit_partner(region_id=partner.region_id, org_ids=org_ids),
             "breadcrumbs": _crumbs(("Партнёры", reverse("orgs:partner_list")), (partner.name, None)),
         },
     )
@@ -394,3 +402,39 @@ def year_list(request):
             "breadcrumbs": _crumbs(("Учебные годы", None)),
         },
     )
+
+
+@login_required
+def agreement_create(request, pk):
+    _registers_only(request)
+    partner = selectors.partner_get_for(actor=request.user, pk=pk)
+    access = access_for(request.user)
+    organizations = selectors.organization_list_for(actor=request.user).filter(municipality__region=partner.region)
+    if not access.is_admin:
+        organizations = organizations.filter(pk__in=access.managed_org_ids)
+    require(organizations.exists(), "Соглашения с партнёрами вносят руководитель и куратор организации.")
+    form = AgreementForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.agreement_create(actor=request.user, partner=partner, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Соглашение с партнёром добавлено.")
+            return redirect("orgs:partner_detail", pk=partner.pk)
+    crumbs = _crumbs(
+        ("Партнёры", reverse("orgs:partner_list")),
+        (partner.name, reverse("orgs:partner_detail", args=[partner.pk])),
+        ("Соглашение", None),
+    )
+    return render(request, "orgs/form.html", {"form": form, "title": "Новое соглашение", "breadcrumbs": crumbs})
+
+
+@login_required
+@require_POST
+def agreement_delete(request, pk):
+    agreement = selectors.agreement_get_for(actor=request.user, pk=pk)
+    services.agreement_delete(actor=request.user, agreement=agreement)
+    messages.success(request, "Соглашение удалено.")
+    return redirect("orgs:partner_detail", pk=agreement.partner_id)

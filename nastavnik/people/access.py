@@ -112,6 +112,20 @@ class Access:
             q |= Q(pk__in=self.child_ids)
         return q
 
+    def scoped_q(self) -> Q:
+        """Staff view of objects owned by an organisation, municipality or region (programs,
+        roadmaps…): models with `region`, `municipality` and `organization` columns."""
+        if self.is_admin:
+            return Q()
+        q = NOTHING
+        if self.region_ids:
+            q |= Q(region_id__in=self.region_ids)
+        if self.municipality_ids:
+            q |= Q(municipality_id__in=self.municipality_ids)
+        if self.staff_org_ids:
+            q |= Q(organization_id__in=self.staff_org_ids)
+        return q
+
     def partner_q(self) -> Q:
         if self.is_admin:
             return Q()
@@ -143,8 +157,10 @@ class Access:
     def can_create_organization(self, *, municipality_id: int, region_id: int) -> bool:
         return self.covers_area(region_id=region_id, municipality_id=municipality_id)
 
-    def can_manage_people(self, *, org_id: int | None, municipality_id: int | None, region_id: int) -> bool:
-        """Create, edit and delete persons, their guardians and accounts in this scope."""
+    def can_manage(self, *, org_id: int | None, municipality_id: int | None, region_id: int) -> bool:
+        """Run the work of this scope: people, their guardians and accounts, the program, the
+        working group and the roadmap of an organisation (its director and curator), or of a
+        municipality or region (its coordinators)."""
         if self.is_admin:
             return True
         if org_id:
@@ -152,6 +168,15 @@ class Access:
         if municipality_id:
             return region_id in self.region_ids or municipality_id in self.municipality_ids
         return region_id in self.region_ids
+
+    def can_approve(self, *, org_id: int | None, municipality_id: int | None, region_id: int) -> bool:
+        """Approve a program or sign an order: the director of the organisation, or the coordinator
+        of a municipality's or region's own work."""
+        if self.is_admin:
+            return True
+        if org_id:
+            return RoleKind.DIRECTOR in self.kinds_in(org_id)
+        return self.can_manage(org_id=None, municipality_id=municipality_id, region_id=region_id)
 
     def can_edit_partner(self, *, region_id: int, org_ids: set[int]) -> bool:
         return self.is_admin or region_id in self.region_ids or bool(org_ids & self.managed_org_ids)

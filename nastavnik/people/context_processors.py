@@ -15,6 +15,7 @@ def navigation(request):
         items += [
             ("Участники", reverse("people:list"), "people"),
             ("Организации", reverse("orgs:organization_list"), "building"),
+            ("Программа", reverse("programs:index"), "journal-text"),
             ("Партнёры", reverse("orgs:partner_list"), "briefcase"),
         ]
     if access.is_admin or access.is_coordinator:

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nastavnik.core.text import capitalize_name, normalize_class_name, normalize_spaces, search_key
-from nastavnik.orgs.models import Municipality, Organization, Region
+from nastavnik.orgs.models import Municipality, Organization, Region, scope_of
 
 from .access import access_for, forget_access, require
 from .models import (
@@ -50,19 +50,9 @@ def gender_from_patronymic(patronymic: str) -> str:
     return ""
 
 
-def _scope_of(organization: Organization | None, municipality: Municipality | None, region: Region | None):
-    if organization is not None:
-        return organization, organization.municipality, organization.municipality.region
-    if municipality is not None:
-        return None, municipality, municipality.region
-    if region is None:
-        raise ValidationError("Укажите организацию, муниципалитет или регион участника.")
-    return None, None, region
-
-
 def _require_people_rights(actor, organization, municipality, region) -> None:
     require(
-        access_for(actor).can_manage_people(
+        access_for(actor).can_manage(
             org_id=organization.pk if organization else None,
             municipality_id=municipality.pk if municipality else None,
             region_id=region.pk,
@@ -136,7 +126,7 @@ def person_create(
     **data,
 ) -> Person:
     """Add a person to an organisation (or to a municipality/region for coordinators' staff)."""
-    organization, municipality, region = _scope_of(organization, municipality, region)
+    organization, municipality, region = scope_of(organization, municipality, region)
     _require_people_rights(actor, organization, municipality, region)
     person = Person(organization=organization, municipality=municipality, region=region)
     _fill_person(person, data)

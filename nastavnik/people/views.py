@@ -34,7 +34,7 @@ def _person_crumbs(person, *tail):
 
 
 def _can_manage(user, person) -> bool:
-    return access_for(user).can_manage_people(
+    return access_for(user).can_manage(
         org_id=person.organization_id, municipality_id=person.municipality_id, region_id=person.region_id
     )
 
@@ -63,12 +63,20 @@ def home(request):
         "curators": list(selectors.curators_of(organization_ids=participant_org_ids)) if participant_roles else [],
         "participant_roles": participant_roles,
         "access": access,
+        "overdue_items": _overdue_items(request.user) if desks else [],
     }
     if access.is_admin or access.is_coordinator:
         organizations = org_selectors.organization_list_with_counts_for(actor=request.user)
         context["coordinator_orgs"] = organizations[:50]
         context["coordinator_org_total"] = organizations.count()
     return render(request, "people/home.html", context)
+
+
+def _overdue_items(user):
+    # The home page sits above the apps: it reads the roadmap of the programs app.
+    from nastavnik.programs.selectors import overdue_items_for
+
+    return overdue_items_for(actor=user)
 
 
 # --- people list and card -------------------------------------------------------------------

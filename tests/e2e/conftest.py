@@ -49,3 +49,39 @@ def demo_region(transactional_db):
     from django.core.management import call_command
 
     call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def new_school(transactional_db):
+    """A new organisation as a curator meets it: only people and roles, no program yet."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from nastavnik.orgs import services as orgs
+    from nastavnik.people import services as people
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.ru", "root-pass-123")
+    region = orgs.region_save(actor=admin, name="Курская область", code="46")
+    municipality = orgs.municipality_save(actor=admin, region=region, name="Город Курск")
+    school = orgs.organization_create(
+        actor=admin, municipality=municipality, kind="school", name="МБОУ «Средняя школа № 5»", short_name="Школа № 5"
+    )
+    from nastavnik.programs.services import mentoring_forms_sync
+
+    orgs.academic_year_current()
+    mentoring_forms_sync()
+    staff = {}
+    for key, (last, first, patronymic) in {
+        "curator": ("Белова", "Анна", "Сергеевна"),
+        "director": ("Громов", "Виктор", "Павлович"),
+        "teacher": ("Осипова", "Ирина", "Олеговна"),
+    }.items():
+        staff[key] = people.person_create(
+            actor=admin, organization=school, last_name=last, first_name=first, patronymic=patronymic,
+            category="staff", birth_date=dt.date(1985, 3, 1),
+        )  # fmt: skip
+    people.role_grant(actor=admin, person=staff["curator"], kind="curator", organization=school)
+    people.role_grant(actor=admin, person=staff["director"], kind="director", organization=school)
+    people.account_create(actor=admin, person=staff["curator"], username="belova", password="curator-pass-123")
+    return school
