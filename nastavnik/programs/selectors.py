@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -223,16 +223,19 @@ def overdue_items_for(*, actor, limit: int = 10, today: dt.date | None = None) -
     org_ids = access_for(actor).staff_org_ids
     if not org_ids:
         return []
-    closed = OrganizationYear.objects.filter(closed_at__isnull=False).values("organization_id", "academic_year_id")
+    closed_year = OrganizationYear.objects.filter(
+        organization_id=OuterRef("roadmap__organization_id"),
+        academic_year_id=OuterRef("roadmap__academic_year_id"),
+        closed_at__isnull=False,
+    )
     qs = (
         RoadmapItem.objects.filter(roadmap__organization_id__in=org_ids, due_date__lt=today)
         .exclude(status=ItemStatus.DONE)
+        .exclude(Exists(closed_year))
         .select_related("roadmap__organization", "roadmap__academic_year", "responsible")
         .order_by("due_date", "sort_order")
     )
-    closed_pairs = {(row["organization_id"], row["academic_year_id"]) for row in closed}
-    items = [i for i in qs[: limit * 3] if (i.roadmap.organization_id, i.roadmap.academic_year_id) not in closed_pairs]
-    return items[:limit]
+    return list(qs[:limit])
 
 
 def analysis_for(*, organization: Organization, academic_year: AcademicYear) -> InitialAnalysis | None:

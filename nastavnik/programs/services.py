@@ -147,8 +147,8 @@ STEP_TITLES = dict(STEPS)
 _NUMBER = re.compile(r"\d")
 _DEADLINE = re.compile(
     r"(\b(19|20)\d{2}\b|\bк концу\b|\bдо конца\b|\bк (началу|окончанию)\b|\bдо \d|\bв течение\b|\bза \d|"
-    r"январ|феврал|март|апрел|\bма[яей]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|\bгод[ау]?\b|\bлет\b|"
-    r"четверт|полугоди|семестр|квартал)",
+    r"\b(январ|феврал|март|апрел|ма[яей]\b|июн|июл|август|сентябр|октябр|ноябр|декабр)|\bгод[ау]?\b|\bлет\b|"
+    r"\bчетверт[ьи]\b|\bполугоди|\bсеместр|\bквартал)",
     re.IGNORECASE,
 )
 
@@ -217,6 +217,10 @@ def program_create(
     )
     _require_manage(actor, program)
     _require_open(organization, academic_year)
+    if organization is not None and Program.objects.filter(organization=organization, academic_year=academic_year).exists():
+        raise ValidationError(
+            f"Программа на {academic_year} уже есть: продолжите её в конструкторе или создайте новую версию."
+        )
     program.save()
     for level, text in NORMATIVE_BASE_DEFAULT:
         NormativeAct.objects.create(program=program, level=level, title=text)
@@ -623,8 +627,10 @@ def analysis_save(
 
 def analysis_target_audience(analysis: InitialAnalysis) -> str:
     """The target audience the analysis points to: the groups with needs, for the constructor."""
-    groups = dict(TARGET_GROUPS)
-    return "; ".join(f"{groups[key].lower()}: {text}" for key, text in analysis.needs.items())
+    # in the order of TARGET_GROUPS: PostgreSQL's jsonb does not keep the keys' order
+    return "; ".join(
+        f"{label.lower()}: {analysis.needs[key]}" for key, label in TARGET_GROUPS if analysis.needs.get(key)
+    )
 
 
 # --- year rollover --------------------------------------------------------------------------------

@@ -205,8 +205,10 @@ def _step_data(step: str, form) -> dict:
         return {
             "results": [
                 {
-                    k: f.cleaned_data.get(k) or ("" if k != "target_value" else None)
-                    for k in ("kind", "text", "target_value", "unit")
+                    "kind": f.cleaned_data["kind"],
+                    "text": f.cleaned_data["text"].strip(),
+                    "target_value": f.cleaned_data.get("target_value"),  # 0 is a target too
+                    "unit": f.cleaned_data.get("unit") or "",
                 }
                 for f in form.forms
                 if f.cleaned_data and f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
