@@ -175,3 +175,19 @@ def client_for(client, cast):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass (DB_ONLY=1, set by `make test-postgres`) run only the tests that touch
+    the database: pure-Python tests (declension, parsers, catalogue data) already ran on SQLite."""
+    import os
+
+    if not os.environ.get("DB_ONLY"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = "_django_db_helper" in item.fixturenames or item.get_closest_marker("django_db")
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "nastavnik.orgs",
     "nastavnik.people",
     "nastavnik.programs",
+    "nastavnik.consents",
+    "nastavnik.questionnaires",
+    "nastavnik.pools",
     "nastavnik.demo",
 ]
 

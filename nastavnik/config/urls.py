@@ -25,5 +25,8 @@ urlpatterns = [
     path("people/", include("nastavnik.people.urls")),
     path("orgs/", include("nastavnik.orgs.urls")),
     path("programs/", include("nastavnik.programs.urls")),
+    path("consents/", include("nastavnik.consents.urls")),
+    path("questionnaires/", include("nastavnik.questionnaires.urls")),
+    path("pools/", include("nastavnik.pools.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,8 +22,11 @@ from nastavnik.orgs.models import AcademicYear, Organization, Region
 from nastavnik.people import services as people_services
 from nastavnik.people.models import Category, Gender, GuardianKind, Person, RoleKind
 
+from .consents import build_consents
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
+from .pools import build_pools
 from .programs import build_preparation
+from .questionnaires import build_questionnaires
 
 DEMO_PASSWORD = "nastavnik2026"
 REGION_CODE = "31"
@@ -169,6 +172,9 @@ class DemoBuilder:
                 build_preparation(
                     admin=self.admin, organization=org, staff=self.staff[org.pk], academic_year=year, today=self.today
                 )
+                build_consents(admin=self.admin, organization=org)
+                build_questionnaires(admin=self.admin, organization=org, academic_year=year, today=self.today)
+                build_pools(admin=self.admin, organization=org, academic_year=year, today=self.today)
         return DemoResult(created=True, people=self.count, logins=self.logins)
 
     def _coordinators(self, valuyki, belgorod) -> None:
@@ -373,10 +379,11 @@ def demo_delete() -> None:
     region = Region.objects.filter(code=REGION_CODE).first()
     if region is None:
         return
-    from nastavnik.programs.models import InitialAnalysis, Program, Roadmap
+    from nastavnik.consents.models import Consent, ConsentRequest
 
-    for model in (Program, Roadmap, InitialAnalysis):
-        model.objects.filter(region=region).delete()
+    for model in (Consent, ConsentRequest):
+        model.objects.filter(organization__municipality__region=region).delete()
+    _delete_owned_by(region)
     people = Person.objects.filter(region=region)
     user_ids = list(people.exclude(user=None).values_list("user_id", flat=True))
     people.delete()
@@ -385,3 +392,31 @@ def demo_delete() -> None:
     Organization.objects.filter(municipality__region=region).delete()
     Municipality.objects.filter(region=region).delete()
     region.delete()
+
+
+def _delete_owned_by(region: Region) -> None:
+    """Delete the rows of every model owned by the region (a `region` column: programs, roadmaps,
+    questionnaires, campaigns, pools…), in whatever order PROTECT allows."""
+    from django.apps import apps
+    from django.db.models import ProtectedError
+
+    from nastavnik.orgs.models import Municipality, Partner
+
+    keep = {Person, Municipality, Partner}
+    pending = [
+        model
+        for model in apps.get_models()
+        if model not in keep
+        and any(f.name == "region" and f.is_relation and f.related_model is Region for f in model._meta.fields)
+    ]
+    while pending:
+        progressed = False
+        for model in list(pending):
+            try:
+                model.objects.filter(region=region).delete()
+            except ProtectedError:
+                continue
+            pending.remove(model)
+            progressed = True
+        if not progressed:
+            raise RuntimeError(f"cannot delete demo data of {pending}")

@@ -96,22 +96,6 @@ class Access:
         ids = set(self.region_ids) | set(self.municipality_region.values()) | set(self.org_region.values())
         return Q(pk__in=ids)
 
-    def person_q(self) -> Q:
-        if self.is_admin:
-            return Q()
-        q = NOTHING
-        if self.region_ids:
-            q |= Q(region_id__in=self.region_ids)
-        if self.municipality_ids:
-            q |= Q(municipality_id__in=self.municipality_ids)
-        if self.staff_org_ids:
-            q |= Q(organization_id__in=self.staff_org_ids)
-        if self.person_id:
-            q |= Q(pk=self.person_id)
-        if self.child_ids:
-            q |= Q(pk__in=self.child_ids)
-        return q
-
     def scoped_q(self) -> Q:
         """Staff view of objects owned by an organisation, municipality or region (programs,
         roadmaps…): models with `region`, `municipality` and `organization` columns."""
@@ -124,6 +108,17 @@ class Access:
             q |= Q(municipality_id__in=self.municipality_ids)
         if self.staff_org_ids:
             q |= Q(organization_id__in=self.staff_org_ids)
+        return q
+
+    def person_q(self) -> Q:
+        """Persons: the staff view of the scope, plus oneself and (a guardian) one's children."""
+        if self.is_admin:
+            return Q()
+        q = self.scoped_q()
+        if self.person_id:
+            q |= Q(pk=self.person_id)
+        if self.child_ids:
+            q |= Q(pk__in=self.child_ids)
         return q
 
     def partner_q(self) -> Q:

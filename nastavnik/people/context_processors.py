@@ -16,6 +16,8 @@ def navigation(request):
             ("Участники", reverse("people:list"), "people"),
             ("Организации", reverse("orgs:organization_list"), "building"),
             ("Программа", reverse("programs:index"), "journal-text"),
+            ("Анкеты", reverse("questionnaires:index"), "ui-checks"),
+            ("Базы", reverse("pools:index"), "person-lines-fill"),
             ("Партнёры", reverse("orgs:partner_list"), "briefcase"),
         ]
     if access.is_admin or access.is_coordinator:

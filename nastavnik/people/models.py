@@ -81,6 +81,7 @@ class Person(TimeStampedModel):
         blank=True,
         related_name="person",
     )
+    external_id = models.CharField("внешний идентификатор", max_length=64, blank=True, db_index=True)
     search_key = models.CharField(max_length=500, editable=False, db_index=True)
     fio_key = models.CharField(max_length=300, editable=False)
 
@@ -230,3 +231,89 @@ class GuardianLink(TimeStampedModel):
 
     def get_additional_data(self):
         return {"person_id": self.child_id, "guardian_id": self.guardian_id}
+
+
+# --- import of participant lists (people.imports parses, people.import_services writes) ----------
+class ImportMapping(TimeStampedModel):
+    """The columns a user matched to fields for a file of this shape (the same headers in the same
+    order), remembered per organisation so that next year's list is mapped once."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    signature = models.CharField("подпись заголовков", max_length=40)
+    headers = models.JSONField("заголовки", default=list)
+    mapping = models.JSONField("сопоставление", default=dict, help_text="поле → номер столбца (с нуля)")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто сохранил", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "сопоставление столбцов"
+        verbose_name_plural = "сопоставления столбцов"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "signature"], name="import_mapping_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {', '.join(self.headers[:4])}"
+
+
+class ImportStatus(models.TextChoices):
+    NEW = "new", "ждёт подтверждения"
+    PENDING = "pending", "в очереди"
+    RUNNING = "running", "идёт импорт"
+    DONE = "done", "завершён"
+    FAILED = "failed", "не выполнен"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded list: its preview summary, then the run's progress and report."""
+
+    ERRORS_KEPT = 1000
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    file = models.FileField("файл", upload_to="imports/%Y/%m/", blank=True, max_length=300)
+    file_name = models.CharField("имя файла", max_length=255)
+    file_kind = models.CharField("формат", max_length=10, blank=True)
+    status = models.CharField("состояние", max_length=10, choices=ImportStatus.choices, default=ImportStatus.NEW)
+    default_category = models.CharField("категория по умолчанию", max_length=20, choices=Category.choices)
+    headers = models.JSONField("заголовки столбцов", default=list, blank=True)
+    mapping = models.JSONField("сопоставление столбцов", default=dict, blank=True)
+    skip_bad_rows = models.BooleanField("пропускать строки с ошибками", default=False)
+    total_rows = models.PositiveIntegerField("строк с данными", default=0)
+    error_rows = models.PositiveIntegerField("строк с ошибками", default=0)
+    processed_rows = models.PositiveIntegerField("обработано строк", default=0)
+    created_count = models.PositiveIntegerField("добавлено", default=0)
+    updated_count = models.PositiveIntegerField("обновлено", default=0)
+    unchanged_count = models.PositiveIntegerField("без изменений", default=0)
+    skipped_count = models.PositiveIntegerField("пропущено", default=0)
+    error_count = models.PositiveIntegerField("ошибок всего", default=0)
+    forecast = models.JSONField("что сделает импорт", default=dict, blank=True, help_text="по проверке файла")
+    errors = models.JSONField("ошибки", default=list, blank=True, help_text="не больше 1000 первых")
+    details = models.JSONField("что сделано", default=list, blank=True, help_text="не больше 1000 первых строк")
+    message = models.TextField("сообщение", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто загрузил", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField("начат", null=True, blank=True)
+    finished_at = models.DateTimeField("закончен", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "импорт списка"
+        verbose_name_plural = "импорты списков"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="import_job_org_created")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

@@ -92,6 +92,12 @@ def _fill_person(person: Person, data: dict) -> None:
     person.search_key = search_key(person.full_name, person.class_name, person.email, person.phone)
 
 
+def person_prepare(person: Person, data: dict) -> None:
+    """Normalise and check a person's fields and fill its keys exactly as person_create/person_update do,
+    without saving: bulk writers (the import of lists) save many at once. Raises ValidationError."""
+    _fill_person(person, data)
+
+
 def _check_duplicate(person: Person) -> None:
     if not (person.organization_id and person.birth_date):
         return

@@ -18,3 +18,14 @@ urlpatterns = [
     path("<int:pk>/account/", views.account_create, name="account_create"),
     path("<int:pk>/account/reset/", views.account_reset, name="account_reset"),
 ]
+
+# import of participant lists (views_import)
+from . import views_import  # noqa: E402
+
+urlpatterns += [
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("import/<int:pk>/run/", views_import.import_run, name="import_run"),
+    path("import/<int:pk>/status/", views_import.import_status, name="import_status"),
+    path("import/<int:pk>/report/", views_import.import_report, name="import_report"),
+]

@@ -72,6 +72,19 @@ def home(request):
     return render(request, "people/home.html", context)
 
 
+def _with_consent(people):
+    # Consents sit above people: the list shows each person's consent state (one subquery).
+    from nastavnik.consents.selectors import annotate_consent
+
+    return annotate_consent(people)
+
+
+def _consent_state(person):
+    from nastavnik.consents.selectors import consent_state
+
+    return consent_state(person)
+
+
 def _overdue_items(user):
     # The home page sits above the apps: it reads the roadmap of the programs app.
     from nastavnik.programs.selectors import overdue_items_for
@@ -92,14 +105,16 @@ def person_list(request):
         class_names=selectors.class_names_for(actor=request.user, organization_id=organization_id),
     )
     data = filters.cleaned_data if filters.is_valid() else {}
-    people = selectors.person_list_for(
-        actor=request.user,
-        query=data.get("q") or "",
-        organization_id=data["organization"].pk if data.get("organization") else None,
-        category=data.get("category") or "",
-        class_name=data.get("class_name") or "",
-        role_kind=data.get("role") or "",
-        without_guardian=bool(data.get("without_guardian")),
+    people = _with_consent(
+        selectors.person_list_for(
+            actor=request.user,
+            query=data.get("q") or "",
+            organization_id=data["organization"].pk if data.get("organization") else None,
+            category=data.get("category") or "",
+            class_name=data.get("class_name") or "",
+            role_kind=data.get("role") or "",
+            without_guardian=bool(data.get("without_guardian")),
+        )
     )
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(
@@ -124,6 +139,7 @@ def person_detail(request, pk):
         "people/person_detail.html",
         {
             "person": person,
+            "consent": _consent_state(person) if access.sees_registers else None,
             "roles": selectors.person_roles(person=person),
             "guardians": selectors.person_guardians(person=person),
             "children": selectors.person_children(actor=request.user, person=person),

@@ -217,7 +217,8 @@ def program_create(
     )
     _require_manage(actor, program)
     _require_open(organization, academic_year)
-    if organization is not None and Program.objects.filter(organization=organization, academic_year=academic_year).exists():
+    existing = Program.objects.filter(organization=organization, academic_year=academic_year)
+    if organization is not None and existing.exists():
         raise ValidationError(
             f"Программа на {academic_year} уже есть: продолжите её в конструкторе или создайте новую версию."
         )
