@@ -54,8 +54,11 @@ test-postgres: install assets
 
 test: lint migrations-check test-sqlite test-postgres
 
-bench:
-	@echo "No benchmarks yet: the Foundation has no performance target (see README)."
+# Benchmarks print their figures; each creates and drops its own PostgreSQL database.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: install
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_campaign.py
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

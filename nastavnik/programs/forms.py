@@ -14,6 +14,19 @@ class ProgramCreateForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="Название программы", max_length=300, initial="Программа наставничества")
 
 
+class AreaProgramForm(StyledFormMixin, forms.Form):
+    """A coordinator's own program: of a municipality or of a region."""
+
+    title = forms.CharField(label="Название программы", max_length=300)
+    scope = forms.ChoiceField(label="Чья программа")
+
+    def __init__(self, *args, municipalities, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(f"r{r.pk}", str(r)) for r in regions] + [
+            (f"m{m.pk}", str(m)) for m in municipalities
+        ]
+
+
 class ProblemStepForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="Название программы", max_length=300)
     problem = forms.CharField(

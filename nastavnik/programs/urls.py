@@ -11,6 +11,7 @@ urlpatterns = [
     path("forms/", views.form_list, name="form_list"),
     path("forms/<int:pk>/", views.form_detail, name="form_detail"),
     path("smart-check/", views.smart_check, name="smart_check"),
+    path("area/new/", views.area_program_create, name="area_program_create"),
     path(ORG_YEAR, views_year.year, name="year"),
     path(ORG_YEAR + "program/new/", views.program_create, name="program_create"),
     path("<int:pk>/", views.program_detail, name="program_detail"),

@@ -14,6 +14,7 @@ from nastavnik.people.access import access_for, require
 from . import hints, selectors, services
 from .forms import (
     ActFormSet,
+    AreaProgramForm,
     AudienceStepForm,
     DurationStepForm,
     FormsStepForm,
@@ -67,16 +68,58 @@ def index(request):
     year = academic_year_current()
     if len(access.staff_org_ids) == 1 and not access.is_coordinator and not access.is_admin:
         return redirect("programs:year", next(iter(access.staff_org_ids)), year.start_year)
+    municipalities, regions = _areas(request.user)
     return render(
         request,
         "programs/index.html",
         {
+            "area_form": AreaProgramForm(municipalities=municipalities, regions=regions)
+            if municipalities or regions
+            else None,
             "programs": selectors.program_list_for(actor=request.user)[:200],
             "year": year,
             "organizations": _organizations(request.user),
             "breadcrumbs": [("Главная", reverse("home")), ("Программы наставничества", None)],
         },
     )
+
+
+def _areas(user):
+    """Municipalities and regions whose own programs the user runs (coordinators, admin)."""
+    from nastavnik.orgs.models import Municipality, Region
+
+    access = access_for(user)
+    if access.is_admin:
+        return list(Municipality.objects.all()), list(Region.objects.all())
+    municipalities = Municipality.objects.filter(pk__in=access.municipality_ids) | Municipality.objects.filter(
+        region_id__in=access.region_ids
+    )
+    return list(municipalities), list(Region.objects.filter(pk__in=access.region_ids))
+
+
+@login_required
+@require_POST
+def area_program_create(request):
+    selectors.require_staff(request.user)
+    municipalities, regions = _areas(request.user)
+    require(bool(municipalities or regions), "Программы муниципалитета или региона создают координаторы.")
+    form = AreaProgramForm(request.POST, municipalities=municipalities, regions=regions)
+    if not form.is_valid():
+        messages.error(request, "Укажите название и чья это программа.")
+        return redirect("programs:index")
+    scope = form.cleaned_data["scope"]
+    owner = (
+        {"region": next(r for r in regions if f"r{r.pk}" == scope)}
+        if scope.startswith("r")
+        else {"municipality": next(m for m in municipalities if f"m{m.pk}" == scope)}
+    )
+    try:
+        program = services.program_create(actor=request.user, title=form.cleaned_data["title"], **owner)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:index")
+    messages.success(request, "Черновик программы создан. Заполните шаги конструктора.")
+    return redirect("programs:program_step", program.pk, "problem")
 
 
 def _organizations(user):

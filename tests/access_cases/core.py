@@ -123,6 +123,7 @@ CASES: dict[str, Case] = {
     "programs:form_list": Case(listing=True),
     "programs:form_detail": Case(kwargs=lambda c: {"pk": MentoringForm.objects.first().pk}, shared=True),
     "programs:smart_check": Case(listing=True, post_only=True),
+    "programs:area_program_create": Case(listing=True, post_only=True, write=True),
     "programs:year": Case(kwargs=_org_year),
     "programs:program_create": Case(kwargs=_org_year, write=True),
     "programs:program_detail": Case(kwargs=lambda c: {"pk": _program(c).pk}),

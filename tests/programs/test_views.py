@@ -602,3 +602,22 @@ def test_curator_adds_an_agreement_and_sees_it_on_the_partner_page(client_for, c
     assert "бессрочно" in content
     assert "Ершовская СОШ" in content
     assert "Соглашений пока нет." not in content
+
+
+def test_regional_coordinator_builds_the_region_own_program(client_for, cast):
+    from nastavnik.programs.models import Program
+
+    client = client_for("regional")
+    index = client.get(reverse("programs:index")).content.decode()
+    assert "Программа муниципалитета или региона" in index
+    response = client.post(
+        reverse("programs:area_program_create"),
+        {"title": "Региональная программа наставничества", "scope": f"r{cast.region_a.pk}"},
+    )
+    program = Program.objects.get(title="Региональная программа наставничества")
+    assert response.status_code == 302
+    assert (program.organization, program.municipality, program.region) == (None, None, cast.region_a)
+    assert client.get(reverse("programs:program_step", args=[program.pk, "goal"])).status_code == 200
+    foreign = client.post(reverse("programs:area_program_create"), {"title": "Чужая", "scope": f"r{cast.region_b.pk}"})
+    assert foreign.status_code == 302
+    assert not Program.objects.filter(title="Чужая").exists()
