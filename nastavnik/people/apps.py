@@ -12,7 +12,7 @@ class PeopleConfig(AppConfig):
 
         person_fields = [
             "organization", "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
-            "class_name", "position", "subject", "email", "phone", "user",
+            "class_name", "position", "subject", "email", "phone", "user", "external_id",
         ]  # fmt: skip
         auditlog.register(models.Person, include_fields=person_fields)
         auditlog.register(

@@ -123,6 +123,7 @@ def person_list(request):
         {
             "filters": filters,
             "page": paginate(request, people),
+            "can_import": selectors.organizations_for_people_management(actor=request.user).exists(),
             "can_create": selectors.organizations_for_people_management(actor=request.user).exists()
             or any(qs.exists() for qs in selectors.areas_for_people_management(actor=request.user)),
             "breadcrumbs": _crumbs(("Участники", None)),

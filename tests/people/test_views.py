@@ -307,3 +307,8 @@ def test_curator_form_has_no_municipality_choice(client_for, cast):
     content = _content(client_for("curator").get(reverse("people:create")))
     assert 'name="municipality"' not in content
     assert 'name="region"' not in content
+
+
+def test_import_link_only_for_those_who_may_import(client_for, cast):
+    assert "Импорт списка" in _content(client_for("curator").get(reverse("people:list")))
+    assert "Импорт списка" not in _content(client_for("regional").get(reverse("people:list")))
