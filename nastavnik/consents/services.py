@@ -72,7 +72,7 @@ def consent_text(*, person: Person, kind: str, guardian: Person | None, on: dt.d
     organization = person.organization
     operator = organization.name if organization else str(person.region)
     address = f", адрес: {organization.address}" if organization and organization.address else ""
-    born = f", {date_ru(person.birth_date)} рождения" if person.birth_date else ""
+    born = f", {person.birth_date:%d.%m.%Y} года рождения" if person.birth_date else ""
     if kind == ConsentKind.ADULT:
         opening = f"Я, {person.full_name}{born}, "
         whose = "моих персональных данных"
