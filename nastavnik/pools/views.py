@@ -127,6 +127,42 @@ def overview(request, org_pk, year):
     )
 
 
+# --- the two pools share their list and export pages ---------------------------------------------------------
+POOL_TITLES = {"mentee": "База наставляемых", "mentor": "База наставников"}
+POOL_XLSX = {"mentee": export.mentee_pool_xlsx, "mentor": export.mentor_pool_xlsx}
+
+
+def _pool_list(request, organization, academic_year, pool: str, filters, entries):
+    template = f"pools/{pool}_list.html#results" if request.htmx else f"pools/{pool}_list.html"
+    return render(
+        request,
+        template,
+        context_for(
+            request,
+            organization,
+            academic_year,
+            filters=filters,
+            page=paginate(request, entries),
+            summary=selectors.pool_summary(organization=organization, academic_year=academic_year),
+            query_string=request.GET.urlencode(),
+            breadcrumbs=_list_crumbs(organization, academic_year, f"{pool}_list", POOL_TITLES[pool]),
+        ),
+    )
+
+
+def _pool_export(request, organization, academic_year, pool: str, entries):
+    entries = list(entries)
+    content = POOL_XLSX[pool](entries, subtitle=f"{organization.short_name}, {academic_year}")
+    services.log_export(
+        actor=request.user, organization=organization, academic_year=academic_year, pool=f"{pool}s", rows=len(entries)
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{pool}s-{organization.pk}-{academic_year.start_year}.xlsx"'
+    )
+    return response
+
+
 # --- mentee pool ------------------------------------------------------------------------------------------
 def _mentee_filters(request, organization, academic_year):
     filters = MenteeFilterForm(
@@ -152,36 +188,14 @@ def _mentee_filters(request, organization, academic_year):
 def mentee_list(request, org_pk, year):
     organization, academic_year = _org_year(request, org_pk, year)
     filters, entries = _mentee_filters(request, organization, academic_year)
-    template = "pools/mentee_list.html#results" if request.htmx else "pools/mentee_list.html"
-    return render(
-        request,
-        template,
-        context_for(
-            request,
-            organization,
-            academic_year,
-            filters=filters,
-            page=paginate(request, entries),
-            summary=selectors.pool_summary(organization=organization, academic_year=academic_year),
-            query_string=request.GET.urlencode(),
-            breadcrumbs=_list_crumbs(organization, academic_year, "mentee_list", "База наставляемых"),
-        ),
-    )
+    return _pool_list(request, organization, academic_year, "mentee", filters, entries)
 
 
 @login_required
 def mentee_export(request, org_pk, year):
     organization, academic_year = _org_year(request, org_pk, year)
     _filters, entries = _mentee_filters(request, organization, academic_year)
-    entries = list(entries)
-    content = export.mentee_pool_xlsx(entries, subtitle=f"{organization.short_name}, {academic_year}")
-    services.log_export(
-        actor=request.user, organization=organization, academic_year=academic_year, pool="mentees", rows=len(entries)
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"mentees-{organization.pk}-{academic_year.start_year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _pool_export(request, organization, academic_year, "mentee", entries)
 
 
 @login_required
@@ -365,36 +379,14 @@ def _mentor_filters(request, organization, academic_year):
 def mentor_list(request, org_pk, year):
     organization, academic_year = _org_year(request, org_pk, year)
     filters, entries = _mentor_filters(request, organization, academic_year)
-    template = "pools/mentor_list.html#results" if request.htmx else "pools/mentor_list.html"
-    return render(
-        request,
-        template,
-        context_for(
-            request,
-            organization,
-            academic_year,
-            filters=filters,
-            page=paginate(request, entries),
-            summary=selectors.pool_summary(organization=organization, academic_year=academic_year),
-            query_string=request.GET.urlencode(),
-            breadcrumbs=_list_crumbs(organization, academic_year, "mentor_list", "База наставников"),
-        ),
-    )
+    return _pool_list(request, organization, academic_year, "mentor", filters, entries)
 
 
 @login_required
 def mentor_export(request, org_pk, year):
     organization, academic_year = _org_year(request, org_pk, year)
     _filters, entries = _mentor_filters(request, organization, academic_year)
-    entries = list(entries)
-    content = export.mentor_pool_xlsx(entries, subtitle=f"{organization.short_name}, {academic_year}")
-    services.log_export(
-        actor=request.user, organization=organization, academic_year=academic_year, pool="mentors", rows=len(entries)
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"mentors-{organization.pk}-{academic_year.start_year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _pool_export(request, organization, academic_year, "mentor", entries)
 
 
 @login_required
