@@ -47,9 +47,7 @@ ACTIONS = (
 
 def _require_manage(actor, person: Person) -> None:
     require(
-        access_for(actor).can_manage(
-            org_id=person.organization_id, municipality_id=person.municipality_id, region_id=person.region_id
-        ),
+        access_for(actor).can_manage_owner_of(person),
         NO_RIGHTS,
     )
 

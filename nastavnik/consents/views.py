@@ -34,9 +34,7 @@ def _staff_person(request, pk):
 
 
 def _can_manage(user, person) -> bool:
-    return access_for(user).can_manage(
-        org_id=person.organization_id, municipality_id=person.municipality_id, region_id=person.region_id
-    )
+    return access_for(user).can_manage_owner_of(person)
 
 
 @login_required

@@ -164,6 +164,11 @@ class Access:
             return region_id in self.region_ids or municipality_id in self.municipality_ids
         return region_id in self.region_ids
 
+    def can_manage_owner_of(self, obj) -> bool:
+        """`can_manage` for an object owned by an organisation, municipality or region: anything with
+        `organization_id`, `municipality_id` and `region_id` (a person, a program, a roadmap…)."""
+        return self.can_manage(org_id=obj.organization_id, municipality_id=obj.municipality_id, region_id=obj.region_id)
+
     def can_approve(self, *, org_id: int | None, municipality_id: int | None, region_id: int) -> bool:
         """Approve a program or sign an order: the director of the organisation, or the coordinator
         of a municipality's or region's own work."""

@@ -68,9 +68,7 @@ def _require_open(organization, academic_year) -> None:
 
 def _require_manage(actor, obj) -> None:
     require(
-        access_for(actor).can_manage(
-            org_id=obj.organization_id, municipality_id=obj.municipality_id, region_id=obj.region_id
-        ),
+        access_for(actor).can_manage_owner_of(obj),
         NO_RIGHTS,
     )
 

@@ -52,9 +52,7 @@ def program_crumbs(program: Program, *tail):
 
 
 def _can_manage(user, program) -> bool:
-    return access_for(user).can_manage(
-        org_id=program.organization_id, municipality_id=program.municipality_id, region_id=program.region_id
-    )
+    return access_for(user).can_manage_owner_of(program)
 
 
 # --- index and catalogue ------------------------------------------------------------------------

@@ -78,17 +78,13 @@ ROLE_AUDIENCE = {
 # --- common checks ------------------------------------------------------------------------------
 def _require_manage(actor, obj) -> None:
     require(
-        access_for(actor).can_manage(
-            org_id=obj.organization_id, municipality_id=obj.municipality_id, region_id=obj.region_id
-        ),
+        access_for(actor).can_manage_owner_of(obj),
         NO_RIGHTS,
     )
 
 
 def can_manage(actor, obj) -> bool:
-    return access_for(actor).can_manage(
-        org_id=obj.organization_id, municipality_id=obj.municipality_id, region_id=obj.region_id
-    )
+    return access_for(actor).can_manage_owner_of(obj)
 
 
 def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
