@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "nastavnik.consents",
     "nastavnik.questionnaires",
     "nastavnik.pools",
+    "nastavnik.matching",
+    "nastavnik.mentorships",
+    "nastavnik.documents",
     "nastavnik.demo",
 ]
 

@@ -28,5 +28,8 @@ urlpatterns = [
     path("consents/", include("nastavnik.consents.urls")),
     path("questionnaires/", include("nastavnik.questionnaires.urls")),
     path("pools/", include("nastavnik.pools.urls")),
+    path("matching/", include("nastavnik.matching.urls")),
+    path("mentorships/", include("nastavnik.mentorships.urls")),
+    path("documents/", include("nastavnik.documents.urls")),
     path("admin/", admin.site.urls),
 ]
