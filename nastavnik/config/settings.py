@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "nastavnik.matching",
     "nastavnik.mentorships",
     "nastavnik.documents",
+    "nastavnik.feedback",
+    "nastavnik.notifications",
     "nastavnik.demo",
 ]
 

@@ -31,5 +31,7 @@ urlpatterns = [
     path("matching/", include("nastavnik.matching.urls")),
     path("mentorships/", include("nastavnik.mentorships.urls")),
     path("documents/", include("nastavnik.documents.urls")),
+    path("feedback/", include("nastavnik.feedback.urls")),
+    path("notifications/", include("nastavnik.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
