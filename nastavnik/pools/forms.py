@@ -201,3 +201,19 @@ class CategoryForm(StyledFormMixin, forms.Form):
             self.fields["region"].empty_label = None
         if edit:
             del self.fields["region"]
+
+
+class FillFromCampaignForm(StyledFormMixin, forms.Form):
+    form = FormChoiceField(label="Форма наставничества", queryset=None, empty_label="выберите форму")
+    include_with_consent = forms.BooleanField(
+        label="Сразу включить в базу тех, у кого есть согласие на обработку персональных данных",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, forms, as_mentor: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = forms
+        if as_mentor:
+            # a mentor candidate is approved only after the score sheet of the working group (seed 001)
+            del self.fields["include_with_consent"]

@@ -458,3 +458,49 @@ def attendance_checklist(training: Training) -> QuerySet[MentorEntry]:
         .select_related("person", "form")
         .order_by("person__last_name", "person__first_name", "form__sort_order", "id")
     )
+
+
+# --- questionnaire campaigns to the people of a pool («всем наставникам формы») ------------------------------
+GONE_MENTEE = (MenteeStatus.LEFT,)
+GONE_MENTOR = (MentorStatus.LEFT, MentorStatus.DECLINED)
+
+
+def pool_audiences(*, organization: Organization, academic_year: AcademicYear) -> list[tuple[str, str]]:
+    """(value, label) for each form's mentors and mentees in the pools of the year, with how many:
+    «Наставники формы «Ученик – ученик» (12 чел.)». The value is «mentor:<form id>» / «mentee:<form id>»."""
+    choices = []
+    for pool, model, gone, title in (
+        ("mentor", MentorEntry, GONE_MENTOR, "Наставники"),
+        ("mentee", MenteeEntry, GONE_MENTEE, "Наставляемые"),
+    ):
+        rows = (
+            model.objects.filter(organization=organization, academic_year=academic_year)
+            .exclude(status__in=gone)
+            .values("form_id", "form__name", "form__sort_order")
+            .annotate(n=Count("person", distinct=True))
+            .order_by("form__sort_order", "form__name")
+        )
+        choices += [(f"{pool}:{r['form_id']}", f"{title} формы «{r['form__name']}» ({r['n']} чел.)") for r in rows]
+    return choices
+
+
+def pool_audience_people(
+    *, organization: Organization, academic_year: AcademicYear, value: str
+) -> tuple[list[Person], str] | None:
+    """The people of one pool and form (not those who left), and the label of the audience; None when
+    the value names no pool of this organisation's year."""
+    pool, _sep, form_id = (value or "").partition(":")
+    models = {"mentor": (MentorEntry, GONE_MENTOR, "Наставники"), "mentee": (MenteeEntry, GONE_MENTEE, "Наставляемые")}
+    if pool not in models or not form_id.isdigit():
+        return None
+    model, gone, title = models[pool]
+    form = MentoringForm.objects.filter(pk=int(form_id)).first()
+    if form is None:
+        return None
+    ids = (
+        model.objects.filter(organization=organization, academic_year=academic_year, form=form)
+        .exclude(status__in=gone)
+        .values("person_id")
+    )
+    people = list(Person.objects.filter(pk__in=ids).order_by("pk"))
+    return people, f"{title} формы «{form.name}»"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -793,3 +794,134 @@ def log_export(*, actor, organization: Organization, academic_year: AcademicYear
         changes={"export": [pool, f"{academic_year.start_year}: {rows} записей"]},
         additional_data={"export": pool, "academic_year": academic_year.start_year, "rows": rows},
     )
+
+
+# --- filling the pools from questionnaire answers (seed 000, roadmap 2.1 and 3.3) ------------------------
+@dataclass
+class FillResult:
+    added: list[str] = field(default_factory=list)
+    included: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # «ФИО — why»
+
+
+FILL_KINDS = {"request_mentee": False, "mentor": True}  # questionnaire kind → as_mentor
+
+
+def _text_answer(values: dict, code: str) -> str:
+    value = values.get(code)
+    return normalize_spaces(str(value)) if isinstance(value, str | int | float) and value != "" else ""
+
+
+def _mentee_from_answers(values: dict, categories: list[RequestCategory]) -> dict:
+    from .catalogue import FORMAT_ANSWERS, REQUEST_OPTION_CATEGORY
+
+    by_key = {search_key(c.name): c for c in categories}
+    chosen, others = [], []
+    for option in values.get("request") or ():
+        name = REQUEST_OPTION_CATEGORY.get(option, option)
+        category = by_key.get(search_key(name))
+        if category is not None and category not in chosen:
+            chosen.append(category)
+        elif option != "Другое":
+            others.append(option)
+    parts = [
+        (label, _text_answer(values, code))
+        for label, code in (
+            ("Предметы", "request_subjects"),
+            ("Олимпиада или конкурс", "request_olympiad"),
+            ("Другое", "request_other"),
+            ("Цель к концу года", "request_result"),
+            ("Интересы", "interests"),
+        )
+    ]
+    lines = [f"Запрос: {'; '.join(others)}"] if others else []
+    lines += [f"{label}: {text}" for label, text in parts if text]
+    return {
+        "categories": chosen,
+        "request_text": "\n".join(lines),
+        "preferred_format": FORMAT_ANSWERS.get(values.get("format"), Format.ANY),
+    }
+
+
+def _mentor_from_answers(values: dict) -> dict:
+    from .catalogue import FORMAT_ANSWERS
+
+    capacity = values.get("mentee_count")
+    capacity = int(capacity) if isinstance(capacity, int | float) and 1 <= capacity <= 30 else 1
+    time = _text_answer(values, "time_per_month")
+    return {
+        "topics": [area for area in values.get("areas") or () if area != "Другое"],
+        "competencies": "\n".join(
+            t for t in (_text_answer(values, "professional_experience"), _text_answer(values, "experience_text")) if t
+        ),
+        "capacity": capacity,
+        "availability": f"{time} в месяц" if time else "",
+        "preferred_format": FORMAT_ANSWERS.get(values.get("format"), Format.ANY),
+    }
+
+
+@transaction.atomic
+def pool_fill_from_campaign(
+    *, actor, campaign, form, academic_year: AcademicYear, include_with_consent: bool = False
+) -> FillResult:
+    """Add everyone a request campaign (mentees) or a mentor questionnaire campaign (mentor candidates)
+    is about to the pool of a form, with what they answered: request categories, the request in their
+    own words and the format for mentees; topics, experience, capacity, time and format for mentors.
+
+    Idempotent: people already in the pool of that form and year are left as they are. People the
+    form does not take (category) are skipped with the reason. With `include_with_consent`, mentees
+    who have a valid consent are included in the pool at once (mentors are approved only after the
+    score sheet, seed 001)."""
+    from nastavnik.consents.selectors import has_valid_consent
+    from nastavnik.questionnaires.selectors import campaign_answers_by_code
+
+    from .selectors import categories_for_region
+
+    organization = campaign.organization
+    _require_manage(actor, organization, academic_year)
+    _require_open(organization, academic_year)
+    kind = campaign.questionnaire.kind
+    if kind not in FILL_KINDS:
+        raise ValidationError("В базы добавляют по ответам на анкету наставляемого (запрос) или анкету наставника.")
+    as_mentor = FILL_KINDS[kind]
+    model = MentorEntry if as_mentor else MenteeEntry
+    answers = campaign_answers_by_code(campaign)
+    if not answers:
+        raise ValidationError("На эту анкету ещё никто не ответил: добавлять в базу некого.")
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[a.subject_id for a in answers])}
+    existing = set(
+        model.objects.filter(form=form, academic_year=academic_year, person_id__in=people).values_list(
+            "person_id", flat=True
+        )
+    )
+    categories = list(categories_for_region(organization.municipality.region_id))
+    note = f"анкета «{campaign.questionnaire.title}» от {{date}}"
+    result = FillResult()
+    for answer in sorted(answers, key=lambda a: (people[a.subject_id].last_name, people[a.subject_id].first_name)):
+        person = people[answer.subject_id]
+        if person.pk in existing:
+            result.already.append(person.full_name)
+            continue
+        source_note = note.format(date=timezone.localtime(answer.submitted_at).strftime("%d.%m.%Y"))
+        try:
+            with transaction.atomic():
+                if as_mentor:
+                    mentor_add(
+                        actor=actor, organization=organization, academic_year=academic_year, person=person, form=form,
+                        source=Source.QUESTIONNAIRE, source_note=source_note, **_mentor_from_answers(answer.values),
+                    )  # fmt: skip
+                else:
+                    entry = mentee_add(
+                        actor=actor, organization=organization, academic_year=academic_year, person=person, form=form,
+                        source=Source.QUESTIONNAIRE, source_note=source_note,
+                        **_mentee_from_answers(answer.values, categories),
+                    )  # fmt: skip
+                    if include_with_consent and has_valid_consent(person):
+                        mentee_set_status(actor=actor, entry=entry, status=MenteeStatus.INCLUDED, reason=source_note)
+                        result.included.append(person.full_name)
+        except ValidationError as error:
+            result.skipped.append(f"{person.full_name} — {' '.join(error.messages)}")
+            continue
+        result.added.append(person.full_name)
+    return result

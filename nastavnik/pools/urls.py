@@ -11,6 +11,7 @@ urlpatterns = [
     path("categories/", views.category_list, name="category_list"),
     path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
     path(ORG_YEAR, views.overview, name="overview"),
+    path("from-campaign/<int:campaign_pk>/", views.fill_from_campaign, name="fill_from_campaign"),
     # mentee pool (seed 000, roadmap 2.x)
     path(ORG_YEAR + "mentees/", views.mentee_list, name="mentee_list"),
     path(ORG_YEAR + "mentees/add/", views.mentee_add, name="mentee_add"),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from nastavnik.core.text import plural_ru
 from nastavnik.core.views_helpers import add_service_errors, paginate
 from nastavnik.people.access import access_for, require
 from nastavnik.programs.selectors import organization_year_for
@@ -21,6 +22,7 @@ from . import export, selectors, services
 from .forms import (
     CategoryForm,
     DecisionForm,
+    FillFromCampaignForm,
     MenteeAddForm,
     MenteeEditForm,
     MenteeFilterForm,
@@ -648,3 +650,73 @@ def category_edit(request, pk):
             "breadcrumbs": _category_crumbs((category.name, None)),
         },
     )
+
+
+# --- from questionnaire answers (seed 000, roadmap 2.1 and 3.3) -----------------------------------------------
+@login_required
+def fill_from_campaign(request, campaign_pk):
+    """«Добавить ответивших в базу»: everyone a request or mentor questionnaire campaign is about goes
+    into the pool of the chosen form with what they answered."""
+    from nastavnik.orgs.services import academic_year_current
+    from nastavnik.questionnaires.selectors import campaign_get_for, campaign_progress
+
+    campaign = campaign_get_for(actor=request.user, pk=campaign_pk)
+    organization, academic_year = campaign.organization, academic_year_current()
+    kind = campaign.questionnaire.kind
+    if kind not in services.FILL_KINDS:
+        raise Http404
+    as_mentor = services.FILL_KINDS[kind]
+    pool = "mentor" if as_mentor else "mentee"
+    forms_of_year = selectors.forms_of_year(organization=organization, academic_year=academic_year)
+    form = FillFromCampaignForm(request.POST or None, forms=forms_of_year, as_mentor=as_mentor)
+    if request.method == "POST":
+        _require_manage(request, organization, academic_year)
+        if form.is_valid():
+            try:
+                result = services.pool_fill_from_campaign(
+                    actor=request.user,
+                    campaign=campaign,
+                    form=form.cleaned_data["form"],
+                    academic_year=academic_year,
+                    include_with_consent=form.cleaned_data.get("include_with_consent", False),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                _fill_messages(request, result, as_mentor=as_mentor)
+                return redirect(f"pools:{pool}_list", organization.pk, academic_year.start_year)
+    return render(
+        request,
+        "pools/fill_from_campaign.html",
+        context_for(
+            request,
+            organization,
+            academic_year,
+            form=form,
+            campaign=campaign,
+            pool=pool,
+            progress=campaign_progress(campaign),
+            breadcrumbs=_list_crumbs(
+                organization, academic_year, f"{pool}_list", POOL_TITLES[pool], ("Добавить по анкете", None)
+            ),
+        ),
+    )
+
+
+def _fill_messages(request, result, *, as_mentor: bool) -> None:
+    def names(items):
+        return ", ".join(items[:15]) + (f" и ещё {len(items) - 15}" if len(items) > 15 else "")
+
+    who = ("кандидат в наставники", "кандидата в наставники", "кандидатов в наставники") if as_mentor else (
+        "кандидат в наставляемые", "кандидата в наставляемые", "кандидатов в наставляемые"
+    )  # fmt: skip
+    if result.added:
+        messages.success(request, f"Добавлено {len(result.added)} {plural_ru(len(result.added), *who)}.")
+    else:
+        messages.info(request, "Новых людей в базе нет: все ответившие уже в ней.")
+    if result.included:
+        messages.success(request, f"Сразу включены в базу (есть согласие): {names(result.included)}.")
+    if result.already:
+        messages.info(request, f"Уже были в базе: {names(result.already)}.")
+    if result.skipped:
+        messages.warning(request, "Не добавлены: " + "; ".join(result.skipped[:15]) + ".")

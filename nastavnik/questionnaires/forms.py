@@ -118,6 +118,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
     class_name = forms.ChoiceField(label="Класс или группа", required=False)
     role_kind = forms.ChoiceField(label="Роль", required=False, choices=[("", "—"), *ROLE_AUDIENCE.items()])
     person_ids = forms.MultipleChoiceField(label="Участники", required=False, widget=forms.CheckboxSelectMultiple)
+    pool = forms.ChoiceField(label="База и форма наставничества", required=False)
     guardians_answer = forms.BooleanField(
         label="За несовершеннолетних отвечают законные представители (родители)",
         required=False,
@@ -131,8 +132,9 @@ class CampaignForm(StyledFormMixin, forms.Form):
         label="Сразу отправить ссылки на электронную почту тем, у кого она указана", required=False, initial=True
     )
 
-    def __init__(self, *args, classes, people, **kwargs):
+    def __init__(self, *args, classes, people, pools=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["pool"].choices = [("", "—"), *pools]
         self.fields["class_name"].choices = [("", "—"), *((name, f"{name} ({n} чел.)") for name, n in classes)]
         self.fields["person_ids"].choices = [(str(p.pk), p.full_name) for p in people]
         for name in ("audience_kind", "mode", "person_ids"):

@@ -146,6 +146,7 @@ class AudienceKind(models.TextChoices):
     CLASS = "class", "Класс или группа"
     ROLE = "role", "Все участники с ролью"
     LIST = "list", "Список участников"
+    POOL = "pool", "Участники базы наставников или наставляемых"
 
 
 class Campaign(TimeStampedModel):

@@ -391,3 +391,35 @@ def audience_people(organization: Organization) -> QuerySet[Person]:
     return Person.objects.filter(organization=organization).order_by(
         "category", "class_name", "last_name", "first_name", "patronymic", "pk"
     )
+
+
+# --- answers by question code (pools and matching read these) ------------------------------------------
+@dataclass(frozen=True)
+class CodedAnswers:
+    """One response, its answers keyed by the stable question code of the standard template."""
+
+    subject_id: int
+    respondent_id: int
+    submitted_at: dt.datetime
+    values: dict
+
+
+def campaign_answers_by_code(campaign: Campaign) -> list[CodedAnswers]:
+    """The responses of a campaign that still name their person (anonymised ones are left out), the
+    newest answer about each person only; questions without a code are left out."""
+    codes = {
+        str(pk): code
+        for pk, code in Question.objects.filter(questionnaire_id=campaign.questionnaire_id)
+        .exclude(code="")
+        .values_list("pk", "code")
+    }
+    rows = (
+        Response.objects.filter(campaign=campaign, anonymised=False, invitation__subject__isnull=False)
+        .values_list("invitation__subject_id", "invitation__person_id", "submitted_at", "answers")
+        .order_by("submitted_at", "pk")
+    )
+    newest: dict[int, CodedAnswers] = {}
+    for subject_id, respondent_id, submitted_at, stored in rows:
+        values = {codes[key]: value for key, value in (stored or {}).items() if key in codes}
+        newest[subject_id] = CodedAnswers(subject_id, respondent_id, submitted_at, values)
+    return list(newest.values())

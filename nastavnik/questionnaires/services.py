@@ -569,6 +569,21 @@ def _guardians_of(child_ids: list[int]) -> dict[int, Person]:
     return {child_id: guardian for child_id, (_key, guardian) in chosen.items()}
 
 
+def _pool_audience(organization: Organization, pool: str, today: dt.date):
+    """Everyone in the mentor or mentee pool of one form this year (pools own the pools)."""
+    from nastavnik.orgs.services import academic_year_current
+    from nastavnik.pools.selectors import pool_audience_people
+
+    year = academic_year_current(today=today)
+    found = pool_audience_people(organization=organization, academic_year=year, value=pool)
+    if found is None:
+        raise ValidationError({"pool": "Выберите базу и форму наставничества."})
+    people, label = found
+    if not people:
+        raise ValidationError({"pool": f"{label}: в базе пока никого нет."})
+    return people, label
+
+
 def _audience(organization: Organization, audience_kind: str, class_name: str, role_kind: str, person_ids):
     if audience_kind == AudienceKind.CLASS:
         class_name = normalize_class_name(answer_rules.sanitize(class_name or ""))
@@ -615,12 +630,14 @@ def campaign_create(
     class_name: str = "",
     role_kind: str = "",
     person_ids=(),
+    pool: str = "",
     guardians_answer: bool = False,
     title: str = "",
     today: dt.date | None = None,
 ) -> CampaignResult:
-    """Send a questionnaire to a class, to everyone holding a role, or to a list of people of the
-    organisation: one personal link per respondent (guardians answer for minors when chosen)."""
+    """Send a questionnaire to a class, to everyone holding a role, to the mentors or mentees of a form
+    in the pools («mentor:<form id>»), or to a list of people of the organisation: one personal link
+    per respondent (guardians answer for minors when chosen)."""
     _require_manage(actor, questionnaire)
     organization = questionnaire.organization
     if organization is None:
@@ -641,7 +658,10 @@ def campaign_create(
         errors["mode"] = "Выберите режим ссылок."
     if errors:
         raise ValidationError(errors)
-    people, label = _audience(organization, audience_kind, class_name, role_kind, person_ids)
+    if audience_kind == AudienceKind.POOL:
+        people, label = _pool_audience(organization, pool, today)
+    else:
+        people, label = _audience(organization, audience_kind, class_name, role_kind, person_ids)
 
     pairs: dict[tuple[int, int], tuple[Person, Person]] = {}
     skipped: list[str] = []

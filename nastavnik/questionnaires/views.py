@@ -510,6 +510,13 @@ def question_move(request, pk):
 
 
 # --- campaigns ----------------------------------------------------------------------------------
+def _pool_choices(organization):
+    from nastavnik.orgs.services import academic_year_current
+    from nastavnik.pools.selectors import pool_audiences
+
+    return pool_audiences(organization=organization, academic_year=academic_year_current())
+
+
 @login_required
 def campaign_create(request, pk):
     questionnaire = selectors.questionnaire_get_for(actor=request.user, pk=pk)
@@ -523,6 +530,7 @@ def campaign_create(request, pk):
         request.POST or None,
         classes=selectors.class_names_of(organization),
         people=people,
+        pools=_pool_choices(organization),
         initial={"deadline": today + dt.timedelta(days=14), "title": questionnaire.title},
     )
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from nastavnik.programs.models import MentoringForm
 
 from .base import Case
 from .core import _org_year, _program
+from .questionnaires import _campaign
 
 FORM_CODES = ("pupil_pupil", "teacher_pupil", "teacher_teacher")
 
@@ -94,6 +95,7 @@ CASES: dict[str, Case] = {
     "pools:category_list": Case(listing=True, write=True),
     "pools:category_edit": Case(kwargs=lambda c: {"pk": _category(c).pk}, write=True),
     "pools:overview": Case(kwargs=_org_year),
+    "pools:fill_from_campaign": Case(kwargs=lambda c: {"campaign_pk": _campaign(c).pk}, write=True),
     # mentee pool
     "pools:mentee_list": Case(kwargs=_org_year),
     "pools:mentee_add": Case(kwargs=_org_year, write=True),
