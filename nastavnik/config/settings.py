@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "nastavnik.documents",
     "nastavnik.feedback",
     "nastavnik.notifications",
+    "nastavnik.monitoring",
+    "nastavnik.events",
     "nastavnik.demo",
 ]
 

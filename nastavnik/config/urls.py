@@ -33,5 +33,7 @@ urlpatterns = [
     path("documents/", include("nastavnik.documents.urls")),
     path("feedback/", include("nastavnik.feedback.urls")),
     path("notifications/", include("nastavnik.notifications.urls")),
+    path("monitoring/", include("nastavnik.monitoring.urls")),
+    path("events/", include("nastavnik.events.urls")),
     path("admin/", admin.site.urls),
 ]
