@@ -223,3 +223,17 @@ def _withdraw_everywhere(person: Person, reason: str) -> dict[str, int]:
         "pools": pools_leave_for(person=person, reason=f"Отзыв согласия на обработку персональных данных: {reason}"),
         "answers": responses_anonymize_for(person=person),
     }
+
+
+def log_scan_download(*, actor, consent: Consent) -> None:
+    """Opening the scan of a signed consent is an export of personal data: it goes to the audit log."""
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        consent,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        changes={"export": ["скан согласия", consent.person.full_name]},
+        additional_data={"export": "consent_scan", "person_id": consent.person_id},
+    )

@@ -100,7 +100,9 @@ def _display_of(raw: dict) -> dict:
 def _headers(response):
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # «same-origin», not «no-referrer»: with no referrer Chromium posts the answer form with
+    # `Origin: null`, which Django's CSRF check refuses; the link still never leaks to other sites.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

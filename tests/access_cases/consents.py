@@ -40,6 +40,7 @@ CASES = {
     "consents:blank": Case(kwargs=lambda c: {"pk": c.pupil_a.pk}),
     "consents:scan_upload": Case(kwargs=lambda c: {"pk": c.teacher_a.pk}, write=True),
     "consents:revoke": Case(kwargs=lambda c: {"pk": _consent(c).pk}, write=True),
+    "consents:scan_download": Case(kwargs=lambda c: {"pk": _consent(c).pk}),
     "consents:organization": Case(kwargs=lambda c: {"org_pk": c.school_a.pk}),
     "consents:give": Case(kwargs=_token, public=True),
 }

@@ -201,3 +201,35 @@ def test_organization_overview_counts(client_for, cast):
     page = client_for("curator").get(reverse("consents:organization", args=[cast.school_a.pk]))
     assert page.status_code == 200
     assert "без согласия" in page.content.decode()
+
+
+def _scanned(cast):
+    return services.consent_record_scan(
+        actor=cast.user("curator"),
+        person=cast.teacher_a,
+        scan=SimpleUploadedFile("soglasie.pdf", b"%PDF-1.4 signed"),
+        given_on=timezone.localdate(),
+    )
+
+
+def test_scan_is_served_through_the_app_and_logged(client_for, cast):
+    from auditlog.models import LogEntry
+
+    consent = _scanned(cast)
+    page = client_for("curator").get(reverse("consents:person", args=[cast.teacher_a.pk])).content.decode()
+    assert reverse("consents:scan_download", args=[consent.pk]) in page
+    assert "/media/" not in page
+
+    response = client_for("working_group").get(reverse("consents:scan_download", args=[consent.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 signed"
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__export="consent_scan").count() == 1
+
+
+def test_scan_is_hidden_from_strangers_and_participants(client_for, cast):
+    consent = _scanned(cast)
+    url = reverse("consents:scan_download", args=[consent.pk])
+
+    assert client_for("outsider").get(url).status_code == 404
+    assert client_for("mentee").get(url).status_code == 403

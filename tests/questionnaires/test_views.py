@@ -426,3 +426,18 @@ def test_a_link_of_a_person_removed_from_the_list_no_longer_works(client, cast, 
     page = client.get(reverse("questionnaires:answer", args=[invitation.token]))
     assert page.status_code == 410
     assert "Ссылка больше не действует" in _content(page)
+
+
+def test_answer_page_keeps_the_referrer_on_the_site_so_chromium_can_post_it(client, cast, klass, request_q):
+    """With «Referrer-Policy: no-referrer» Chromium posts the form with `Origin: null` and Django's
+    CSRF check refuses every parent's answer (found by the browser test of the pools path)."""
+    from nastavnik.questionnaires import services
+
+    campaign = services.campaign_create(
+        actor=cast.user("curator"), questionnaire=request_q, audience_kind="class", class_name="7Б",
+        deadline=deadline(5),
+    ).campaign  # fmt: skip
+    page = client.get(reverse("questionnaires:answer", args=[campaign.invitations.first().token]))
+
+    assert page["Referrer-Policy"] == "same-origin"
+    assert page["Cache-Control"] == "no-store, private"
