@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("read-all/", views.read_all, name="read_all"),
+    path("settings/", views.preferences, name="settings"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+]
