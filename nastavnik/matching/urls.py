@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "matching"
 
-urlpatterns: list = []
+ORG_YEAR = "org/<int:org_pk>/<int:year>/"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path(ORG_YEAR, views.home, name="home"),
+    path(ORG_YEAR + "compare/", views.run_compare, name="run_compare"),
+    path(ORG_YEAR + "forbidden/", views.forbidden_list, name="forbidden_list"),
+    path("forbidden/<int:pk>/delete/", views.forbidden_delete, name="forbidden_delete"),
+    path("area/<int:region_pk>/<int:year>/", views.area_home, name="area_home"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/choose/", views.run_choose, name="run_choose"),
+    path("runs/<int:pk>/swap/", views.run_swap, name="run_swap"),
+    path("runs/<int:pk>/assign/", views.run_assign, name="run_assign"),
+    path("runs/<int:pk>/rerun/", views.run_rerun, name="run_rerun"),
+    path("runs/<int:pk>/approve/", views.run_approve, name="run_approve"),
+    path("runs/<int:pk>/confirm/", views.run_confirm, name="run_confirm"),
+    path("proposals/<int:pk>/lock/", views.proposal_lock, name="proposal_lock"),
+    path("proposals/<int:pk>/remove/", views.proposal_remove, name="proposal_remove"),
+]
