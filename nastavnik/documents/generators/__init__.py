@@ -1,0 +1,1 @@
+"""One generator per document; `registry.GENERATORS` lists them in the order the documents page shows."""
