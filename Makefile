@@ -29,6 +29,8 @@ demo: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Сервер: http://$(HOST):$(PORT)/  (остановить — Ctrl+C)"
+	@echo "Напоминания: manage.py send_reminders --loop 300 работает в фоне"
+	DEBUG=1 $(PY) manage.py send_reminders --loop 300 & REM=$$!; trap "kill $$REM 2>/dev/null" EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
@@ -59,6 +61,10 @@ BENCH_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: install
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_campaign.py
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_matching.py
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_matching_e2e.py
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_documents.py
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_monitoring.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -160,6 +160,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # --- e-mail ---------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# The address links in letters (reminders) point to.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Наставник <noreply@nastavnik.local>")
 
 # --- security -------------------------------------------------------------------------

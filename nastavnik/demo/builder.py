@@ -23,6 +23,11 @@ from nastavnik.people import services as people_services
 from nastavnik.people.models import Category, Gender, GuardianKind, Person, RoleKind
 
 from .consents import build_consents
+from .documents import build_documents
+from .events import build_events
+from .feedback import build_feedback
+from .matching import build_matching
+from .mentorships import build_mentorships
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
 from .pools import build_pools
 from .programs import build_preparation
@@ -175,6 +180,10 @@ class DemoBuilder:
                 build_consents(admin=self.admin, organization=org)
                 build_questionnaires(admin=self.admin, organization=org, academic_year=year, today=self.today)
                 build_pools(admin=self.admin, organization=org, academic_year=year, today=self.today)
+                # pairs first: matching must not match the pool's «в паре» mentees again, feedback,
+                # documents and events read the pairs
+                for build in (build_mentorships, build_feedback, build_matching, build_documents, build_events):
+                    build(admin=self.admin, organization=org, academic_year=year, today=self.today)
         return DemoResult(created=True, people=self.count, logins=self.logins)
 
     def _coordinators(self, valuyki, belgorod) -> None:

@@ -11,18 +11,39 @@ def navigation(request):
         return {}
     access = access_for(user)
     items = [("Главная", reverse("home"), "house")]
+    more: list[tuple[str, str, str]] = []  # the «Ещё» menu: the navbar holds ten items at most
     if access.sees_registers:
         items += [
             ("Участники", reverse("people:list"), "people"),
-            ("Организации", reverse("orgs:organization_list"), "building"),
             ("Программа", reverse("programs:index"), "journal-text"),
             ("Анкеты", reverse("questionnaires:index"), "ui-checks"),
             ("Базы", reverse("pools:index"), "person-lines-fill"),
-            ("Партнёры", reverse("orgs:partner_list"), "briefcase"),
+            ("Подбор пар", reverse("matching:index"), "diagram-3"),
+            ("Пары", reverse("mentorships:index"), "people-fill"),
+            ("Документы", reverse("documents:index"), "file-earmark-text"),
+            ("Мониторинг", reverse("monitoring:index"), "graph-up"),
         ]
+        more += [
+            ("Организации", reverse("orgs:organization_list"), "building"),
+            ("Партнёры", reverse("orgs:partner_list"), "briefcase"),
+            ("Кейсы", reverse("events:case_library"), "journal-richtext"),
+        ]
+    else:
+        items.append(("Моё наставничество", reverse("mentorships:my"), "people-fill"))
+    items.append(("Мероприятия", reverse("events:index"), "calendar-event"))
+    (more if access.sees_registers else items).append(("Обратная связь", reverse("feedback:index"), "heart-pulse"))
     if access.is_admin or access.is_coordinator:
-        items.append(("Регионы", reverse("orgs:region_list"), "map"))
+        more.append(("Регионы", reverse("orgs:region_list"), "map"))
     if access.is_admin:
-        items.append(("Учебные годы", reverse("orgs:year_list"), "calendar3"))
+        more.append(("Учебные годы", reverse("orgs:year_list"), "calendar3"))
     my_card = reverse("people:detail", args=[access.person_id]) if access.person_id else None
-    return {"nav_items": items, "nav_my_card": my_card, "nav_access": access}
+    from nastavnik.notifications.selectors import unread_count  # notifications sit above people
+
+    return {
+        "nav_items": items,
+        "nav_more": more,
+        "nav_my_card": my_card,
+        "nav_portfolio": reverse("events:my_portfolio") if access.person_id else None,
+        "nav_access": access,
+        "nav_unread": unread_count(user),
+    }

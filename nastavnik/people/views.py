@@ -63,6 +63,11 @@ def home(request):
         "access": access,
         "overdue_items": _overdue_items(request.user) if desks else [],
     }
+    if participant_roles or context["children"]:
+        # the home page sits above the apps: the participant's cabinet comes from mentorships
+        from nastavnik.mentorships.selectors import cabinet_for
+
+        context["cabinet"] = cabinet_for(request.user)
     if access.is_admin or access.is_coordinator:
         organizations = org_selectors.organization_list_with_counts_for(actor=request.user)
         context["coordinator_orgs"] = organizations[:50]
