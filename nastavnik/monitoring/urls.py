@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "monitoring"
 
-urlpatterns: list = []
+ORG_YEAR = "org/<int:org_pk>/<int:year>/"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    # dashboards and drill-down: region → municipality → organisation → mentorship
+    path("region/<int:pk>/<int:year>/", views.region, name="region"),
+    path("municipality/<int:pk>/<int:year>/", views.municipality, name="municipality"),
+    path(ORG_YEAR, views.organization, name="organization"),
+    # process monitoring (stage 1)
+    path("<str:level>/<int:pk>/<int:year>/satisfaction/", views.satisfaction, name="satisfaction"),
+    # impact monitoring (stage 2)
+    path(ORG_YEAR + "impact/", views.impact, name="impact"),
+    path(ORG_YEAR + "impact/add/", views.measurement_add, name="measurement_add"),
+    path(ORG_YEAR + "impact/import/", views.impact_import, name="impact_import"),
+    path(ORG_YEAR + "impact/diagnostics/", views.from_diagnostics, name="from_diagnostics"),
+    path(ORG_YEAR + "impact/template.xlsx", views.impact_template, name="impact_template"),
+    path("measurements/<int:pk>/delete/", views.measurement_delete, name="measurement_delete"),
+    # the personified registry (seed 002)
+    path("<str:level>/<int:pk>/registry/", views.registry, name="registry"),
+    path("<str:level>/<int:pk>/registry/export.xlsx", views.registry_export, name="registry_export"),
+]

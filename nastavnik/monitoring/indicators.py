@@ -1,0 +1,587 @@
+"""The indicators (KPI) of the target model, computed live from the data of the other apps.
+
+Seed 002 (sample roadmap, column «Показатели эффективности»): at least 10 % of each target group in
+mentoring; 100 % consents to the processing of personal data (under 14 — through the legal
+representative); individual plans done at least to 90 %; diagnostics every quarter; the personified
+registry; the federal aim of Р-145 — at least 70 % of pupils aged 10–18 involved.
+
+Every indicator is one row of `INDICATORS` (code, Russian name, the definition shown on hover, the
+target, the unit, how it is computed) and its value comes from a handful of SQL aggregates over the
+scope (an organisation, a municipality or a region) — no Python loop over rows, the same number of
+queries whatever the size. A share whose denominator is 0 is `None`, shown as «нет данных».
+
+Person has no «педагогический стаж» (years of service) nor a hiring date, so «young teachers (0–3
+years)» cannot be counted: the indicator `young_staff_mentored` uses what exists — staff under 35
+(the usual age bound of «молодой специалист» in regional programs) — and says so in its name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+
+from nastavnik.core.text import years_before
+
+GREEN, YELLOW, RED, GREY, NEUTRAL = "green", "yellow", "red", "grey", "neutral"
+LIGHT_LABELS = {
+    GREEN: "достигнут",
+    YELLOW: "близко к цели",
+    RED: "не достигнут",
+    GREY: "нет данных",
+    NEUTRAL: "цель не задана",
+}
+# Mentorships of the year that count as «participation»: working now or completed this year.
+PARTICIPATING = ("active", "completed")
+SATISFACTION_CODES = ("satisfaction_mentee", "satisfaction_mentor")
+SCALE_CODES = ("comfort", "usefulness", "plan_clarity", "support", "expectations")
+YOUNG_STAFF_AGE = 35
+PLAN_TARGET = 90
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    definition: str  # shown on hover and under «?»
+    target: float | None
+    unit: str  # "%" or "баллов из 10"
+    computed: str  # how it is computed (for the «?» explanation)
+    source: str = ""  # the document the target comes from
+    higher_is_better: bool = True
+
+    @property
+    def target_text(self) -> str:
+        if self.target is None:
+            return "ориентир не установлен"
+        value = f"{self.target:g}".replace(".", ",")
+        return f"≥ {value} {self.unit}" if self.higher_is_better else f"≤ {value} {self.unit}"
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "coverage_pupils",
+        "Охват обучающихся наставничеством",
+        "Доля обучающихся школы, которые участвуют в наставнической паре или группе этого учебного года "
+        "(наставляемыми или наставниками).",
+        10,
+        "%",
+        "обучающиеся в действующих или завершённых в этом году парах ÷ все обучающиеся организации × 100",
+        "документ 002: не менее 10 % каждой целевой группы",
+    ),
+    Indicator(
+        "coverage_pupils_10_18",
+        "Охват обучающихся 10–18 лет",
+        "Федеральный ориентир целевой модели: не менее 70 % детей от 10 до 18 лет вовлечены в наставничество.",
+        70,
+        "%",
+        "обучающиеся 10–18 лет (на сегодня) в парах этого года ÷ все обучающиеся 10–18 лет × 100",
+        "распоряжение Минпросвещения № Р-145",
+    ),
+    Indicator(
+        "coverage_students",
+        "Охват студентов наставничеством",
+        "Доля студентов (СПО) в наставнических парах и группах этого года.",
+        10,
+        "%",
+        "студенты в парах этого года ÷ все студенты организации × 100",
+        "документ 002: не менее 10 % каждой целевой группы",
+    ),
+    Indicator(
+        "coverage_staff",
+        "Охват педагогов наставничеством",
+        "Доля педагогов и сотрудников, которые участвуют в парах этого года наставниками или наставляемыми.",
+        10,
+        "%",
+        "педагоги в парах этого года ÷ все педагоги организации × 100",
+        "документ 002: 10 % от общего числа педагогических работников",
+    ),
+    Indicator(
+        "learners_as_mentors",
+        "Доля обучающихся и студентов — наставников",
+        "Сколько обучающихся и студентов сами стали наставниками (формы «ученик – ученик», «студент – ученик»…).",
+        10,
+        "%",
+        "обучающиеся и студенты — наставники пар этого года ÷ все обучающиеся и студенты × 100",
+        "документ 002: база наставников из числа обучающихся",
+    ),
+    Indicator(
+        "young_staff_mentored",
+        "Доля педагогов до 35 лет с наставником",
+        "Молодые педагоги, у которых есть наставник. Стаж в карточке участника не ведётся, поэтому «молодой» "
+        "здесь — по возрасту: до 35 лет.",
+        None,
+        "%",
+        "педагоги моложе 35 лет — наставляемые пар этого года ÷ все педагоги моложе 35 лет × 100",
+    ),
+    Indicator(
+        "partners_involved",
+        "Доля партнёров с действующим соглашением",
+        "Партнёры (предприятия, вузы, НКО), работающие с организацией, у которых есть действующее соглашение.",
+        None,
+        "%",
+        "партнёры с соглашением, действующим сегодня ÷ все партнёры организации × 100",
+    ),
+    Indicator(
+        "consents",
+        "Согласия на обработку персональных данных",
+        "Участники баз наставников и наставляемых этого года с действующим согласием (152-ФЗ); до 14 лет "
+        "согласие даёт законный представитель — согласие другого вида не засчитывается.",
+        100,
+        "%",
+        "участники с действующим согласием нужного вида ÷ все участники баз этого года × 100",
+        "документ 002: 100 % согласий, до 14 лет — через законных представителей",
+    ),
+    Indicator(
+        "plans_done",
+        "Выполнение индивидуальных планов",
+        "Средняя выполненность пунктов утверждённых индивидуальных планов пар этого года (выполненный пункт — "
+        "100 %, отменённые не считаются).",
+        90,
+        "%",
+        "среднее «выполнено, %» по пунктам утверждённых планов",
+        "документ 002: планы реализованы не менее чем на 90 %",
+    ),
+    Indicator(
+        "roadmap_on_time",
+        "Пункты дорожной карты, выполненные в срок",
+        "Из пунктов дорожной карты, срок которых уже наступил, — выполненные не позже срока.",
+        100,
+        "%",
+        "выполнено не позже срока ÷ пункты со сроком до сегодняшнего дня × 100",
+    ),
+    Indicator(
+        "diagnostics_quarter",
+        "Диагностика в этом квартале",
+        "Доля наставляемых действующих пар, у которых есть измерение мониторинга влияния за текущий квартал "
+        "(вручную, из файла или из диагностической анкеты).",
+        100,
+        "%",
+        "наставляемые с измерением за квартал ÷ наставляемые действующих пар × 100",
+        "документ 002: диагностика 1 раз в квартал, 100 % участников",
+    ),
+    Indicator(
+        "satisfaction",
+        "Удовлетворённость участием",
+        "Средняя оценка по шкалам 1–10 анкет удовлетворённости наставляемых и наставников (комфорт общения, "
+        "полезность встреч, понятность плана, поддержка, оправданность ожиданий).",
+        8,
+        "баллов из 10",
+        "среднее всех ответов по пяти шкалам анкет удовлетворённости этого года",
+        "ориентир платформы: 8 из 10",
+    ),
+    Indicator(
+        "want_to_mentor",
+        "Наставляемые, которые хотят стать наставниками",
+        "Доля ответивших «Да» на вопрос «Хотели бы вы сами стать наставником в будущем?».",
+        None,
+        "%",
+        "«Да» ÷ все ответы на этот вопрос в анкетах удовлетворённости наставляемых × 100",
+    ),
+)
+BY_CODE = {i.code: i for i in INDICATORS}
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    indicator: Indicator
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+    @property
+    def light(self) -> str:
+        return light_for(self.indicator, self.value)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def value_text(self) -> str:
+        if self.value is None:
+            return "нет данных"
+        number = f"{self.value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        return f"{number} %" if self.indicator.unit == "%" else f"{number} из 10"
+
+    @property
+    def detail(self) -> str:
+        if self.value is None or self.denominator is None:
+            return ""
+        if self.indicator.code == "plans_done":
+            return f"планов, выполненных на {PLAN_TARGET} % и более: {self.numerator} из {self.denominator}"
+        return f"{_num(self.numerator)} из {_num(self.denominator)}"
+
+
+def _num(value) -> str:
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def light_for(indicator: Indicator, value: float | None) -> str:
+    if value is None:
+        return GREY
+    if indicator.target is None:
+        return NEUTRAL  # a value to watch, no target to light up against
+    target = indicator.target
+    if value >= target:
+        return GREEN
+    return YELLOW if value >= 0.8 * target else RED
+
+
+def share(numerator, denominator) -> float | None:
+    """A percentage, or None when there is nothing to divide by (never a ZeroDivisionError)."""
+    if not denominator:
+        return None
+    return round(100.0 * float(numerator or 0) / float(denominator), 1)
+
+
+# --- the scope ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    """An organisation, a municipality or a region in one academic year, seen on `today`."""
+
+    level: str  # "organization" | "municipality" | "region"
+    pk: int
+    academic_year: object
+    today: dt.date
+
+    def q(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}{self.level}_id": self.pk})
+
+    def org_q(self, prefix: str = "") -> Q:
+        """Organisations of the scope (an Organization queryset)."""
+        if self.level == "organization":
+            return Q(**{f"{prefix}pk": self.pk})
+        if self.level == "municipality":
+            return Q(**{f"{prefix}municipality_id": self.pk})
+        return Q(**{f"{prefix}municipality__region_id": self.pk})
+
+    @property
+    def quarter_start(self) -> dt.date:
+        month = (self.today.month - 1) // 3 * 3 + 1
+        return dt.date(self.today.year, month, 1)
+
+
+def participating_mentorships(scope: Scope):
+    from nastavnik.mentorships.models import Mentorship
+
+    return Mentorship.objects.filter(scope.q(), academic_year=scope.academic_year, status__in=PARTICIPATING)
+
+
+def involvement_ids(scope: Scope):
+    """(mentee person ids, mentor person ids) of the participating mentorships of the scope and year:
+    subqueries for `pk IN (…)`, which PostgreSQL runs once each as a hashed subplan."""
+    from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+
+    year = scope.academic_year
+    mentees = MentorshipMentee.objects.filter(
+        scope.q("mentorship__"), mentorship__academic_year=year, mentorship__status__in=PARTICIPATING
+    ).values("person_id")
+    mentors = Mentorship.objects.filter(scope.q(), academic_year=year, status__in=PARTICIPATING).values("mentor_id")
+    return mentees, mentors
+
+
+def flag(subquery) -> ExpressionWrapper:
+    return ExpressionWrapper(Q(pk__in=subquery), output_field=BooleanField())
+
+
+def over_flags(inner, select: str, params: list, tail: str = "") -> list[tuple]:
+    """Run `SELECT {select} FROM (inner) t {tail}`: the flags of each person are computed once in the inner
+    query (not once per FILTER clause, which is what an ORM aggregate over annotations does)."""
+    inner_sql, inner_params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # the select's placeholders come first in the statement, then the inner query's
+        cursor.execute(f"SELECT {select} FROM ({inner_sql}) t {tail}", [*params, *inner_params])
+        return cursor.fetchall()
+
+
+# --- the computation: a fixed number of aggregates --------------------------------------------------------
+def compute(scope: Scope) -> list[IndicatorValue]:
+    people = _people_numbers(scope)  # 1 query
+    plans = _plan_numbers(scope)  # 1
+    roadmap = _roadmap_numbers(scope)  # 1
+    partners = _partner_numbers(scope)  # 1
+    satisfaction = satisfaction_numbers(scope)  # 1
+    values = {
+        "coverage_pupils": (people["pupils_in"], people["pupils"]),
+        "coverage_pupils_10_18": (people["teens_in"], people["teens"]),
+        "coverage_students": (people["students_in"], people["students"]),
+        "coverage_staff": (people["staff_in"], people["staff"]),
+        "learners_as_mentors": (people["learners_mentors"], people["learners"]),
+        "young_staff_mentored": (people["young_mentored"], people["young"]),
+        "partners_involved": (partners["involved"], partners["total"]),
+        "consents": (people["consented"], people["participants"]),
+        "roadmap_on_time": (roadmap["on_time"], roadmap["due"]),
+        "diagnostics_quarter": (people["diagnosed"], people["active_mentees"]),
+        "want_to_mentor": (satisfaction["become_yes"], satisfaction["become_total"]),
+    }
+    result = []
+    for indicator in INDICATORS:
+        code = indicator.code
+        if code == "plans_done":
+            value = plans["avg"]
+            result.append(
+                IndicatorValue(indicator, round(value, 1) if value is not None else None, plans["done"], plans["plans"])
+            )
+        elif code == "satisfaction":
+            value = satisfaction["avg"]
+            result.append(IndicatorValue(indicator, round(value, 1) if value is not None else None, None, None))
+        else:
+            numerator, denominator = values[code]
+            result.append(IndicatorValue(indicator, share(numerator, denominator), numerator, denominator))
+    return result
+
+
+def _people_numbers(scope: Scope) -> dict:
+    from nastavnik.consents.models import Consent, ConsentKind
+    from nastavnik.mentorships.models import MentorshipMentee
+    from nastavnik.people.models import Category, Person
+    from nastavnik.pools.models import MenteeEntry, MentorEntry
+
+    from .models import Measurement
+
+    year, today = scope.academic_year, scope.today
+    mentees, mentors = involvement_ids(scope)
+    valid = Consent.objects.filter(scope.q("person__"), revoked_at__isnull=True)
+    inner = (
+        Person.objects.filter(scope.q(), organization__isnull=False)
+        .order_by()
+        .annotate(
+            f_mentee=flag(mentees),
+            f_mentor=flag(mentors),
+            f_pool=flag(MenteeEntry.objects.filter(scope.q(), academic_year=year).values("person_id")),
+            f_pool2=flag(MentorEntry.objects.filter(scope.q(), academic_year=year).values("person_id")),
+            f_consent=flag(valid.values("person_id")),
+            f_guardian=flag(valid.filter(kind=ConsentKind.GUARDIAN_FOR_CHILD).values("person_id")),
+            f_active=flag(
+                MentorshipMentee.objects.filter(
+                    scope.q("mentorship__"), mentorship__academic_year=year, mentorship__status="active",
+                    left_on__isnull=True,
+                ).values("person_id")
+            ),
+            f_diag=flag(
+                Measurement.objects.filter(
+                    scope.q(), measured_on__gte=scope.quarter_start, measured_on__lte=today
+                ).values("person_id")
+            ),
+        )
+        .values_list(
+            "category", "birth_date", "f_mentee", "f_mentor", "f_pool", "f_pool2", "f_consent", "f_guardian",
+            "f_active", "f_diag",
+        )
+    )  # fmt: skip
+    b10, b19, b14, young_born = (
+        years_before(today, 10), years_before(today, 19), years_before(today, 14), years_before(today, YOUNG_STAFF_AGE),
+    )  # fmt: skip
+    pupil, student, staff = "t.category = %s", "t.category = %s", "t.category = %s"
+    involved = "(t.f_mentee OR t.f_mentor)"
+    pool = "(t.f_pool OR t.f_pool2)"
+    conditions = [
+        ("pupils", pupil, [Category.PUPIL.value]),
+        ("pupils_in", f"{pupil} AND {involved}", [Category.PUPIL.value]),
+        ("teens", f"{pupil} AND t.birth_date <= %s AND t.birth_date > %s", [Category.PUPIL.value, b10, b19]),
+        ("teens_in", f"{pupil} AND t.birth_date <= %s AND t.birth_date > %s AND {involved}",
+         [Category.PUPIL.value, b10, b19]),
+        ("students", student, [Category.STUDENT.value]),
+        ("students_in", f"{student} AND {involved}", [Category.STUDENT.value]),
+        ("staff", staff, [Category.STAFF.value]),
+        ("staff_in", f"{staff} AND {involved}", [Category.STAFF.value]),
+        ("learners", "t.category IN (%s, %s)", [Category.PUPIL.value, Category.STUDENT.value]),
+        ("learners_mentors", "t.category IN (%s, %s) AND t.f_mentor", [Category.PUPIL.value, Category.STUDENT.value]),
+        ("young", f"{staff} AND t.birth_date > %s", [Category.STAFF.value, young_born]),
+        ("young_mentored", f"{staff} AND t.birth_date > %s AND t.f_mentee", [Category.STAFF.value, young_born]),
+        ("participants", pool, []),
+        ("consented",
+         f"{pool} AND ((t.birth_date > %s AND t.f_guardian) OR ((t.birth_date IS NULL OR t.birth_date <= %s) "
+         "AND t.f_consent))", [b14, b14]),
+        ("active_mentees", "t.f_active", []),
+        ("diagnosed", "t.f_active AND t.f_diag", []),
+    ]  # fmt: skip
+    select = ", ".join(f"COUNT(*) FILTER (WHERE {sql})" for _name, sql, _params in conditions)
+    params = [p for _name, _sql, ps in conditions for p in ps]
+    (row,) = over_flags(inner, select, params)
+    return {name: int(value or 0) for (name, _sql, _params), value in zip(conditions, row, strict=True)}
+
+
+def _plan_numbers(scope: Scope) -> dict:
+    """The mean completion of the plans in force (the approved version; an item done = 100 %, cancelled
+    items left out) and how many are done to 90 %: one query, the per-plan mean is a subquery."""
+    from django.db.models import Subquery
+
+    from nastavnik.mentorships.models import IndividualPlan, PlanItem
+
+    done = Case(When(status="done", then=Value(100)), default=F("progress"), output_field=IntegerField())
+    per_plan = (
+        PlanItem.objects.filter(plan_id=OuterRef("pk"))
+        .exclude(status="cancelled")
+        .order_by()
+        .values("plan_id")
+        .annotate(a=Avg(done))
+        .values("a")
+    )
+    from django.db.models import FloatField
+
+    qs = IndividualPlan.objects.filter(
+        scope.q("mentorship__"),
+        mentorship__academic_year=scope.academic_year,
+        mentorship__status__in=PARTICIPATING,
+        status="approved",
+    ).annotate(completion=Subquery(per_plan, output_field=FloatField()))
+    row = qs.aggregate(
+        avg=Avg("completion"),
+        plans=Count("pk", filter=Q(completion__isnull=False)),
+        done=Count("pk", filter=Q(completion__gte=PLAN_TARGET)),
+    )
+    return {"avg": float(row["avg"]) if row["avg"] is not None else None, "plans": row["plans"], "done": row["done"]}
+
+
+def _roadmap_numbers(scope: Scope) -> dict:
+    from nastavnik.programs.models import RoadmapItem
+
+    qs = RoadmapItem.objects.filter(
+        scope.q("roadmap__"),
+        roadmap__organization__isnull=False,
+        roadmap__academic_year=scope.academic_year,
+        due_date__lt=scope.today,
+    )
+    return qs.aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(status="done", done_at__lte=F("due_date"))))
+
+
+def _partner_numbers(scope: Scope) -> dict:
+    from nastavnik.orgs.models import Organization, Partner, PartnerAgreement
+
+    orgs = Organization.objects.filter(scope.org_q()).values("pk")
+    today = scope.today
+    active = PartnerAgreement.objects.filter(
+        partner_id=OuterRef("pk"), organization__in=orgs, start_date__lte=today
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    qs = Partner.objects.filter(pk__in=Partner.organizations.through.objects.filter(organization__in=orgs).values(
+        "partner_id"
+    ))  # fmt: skip
+    return qs.annotate(has_agreement=Exists(active)).aggregate(
+        total=Count("pk"), involved=Count("pk", filter=Q(has_agreement=True))
+    )
+
+
+# --- satisfaction: answers are JSON keyed by question id, aggregated in SQL -------------------------------
+def _json_each(alias: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"jsonb_each_text(r.answers) AS {alias}"
+    return f"json_each(r.answers) AS {alias}"
+
+
+def _cast_id() -> str:
+    return "CAST(q.id AS TEXT)" if connection.vendor != "postgresql" else "q.id::text"
+
+
+def _number(expr: str) -> str:
+    return f"CAST({expr} AS REAL)" if connection.vendor != "postgresql" else f"({expr})::numeric"
+
+
+def _satisfaction_sql(scope: Scope, select: str, group: str = "", extra_where: str = "") -> tuple[str, list]:
+    """Rows of (response, answer) of the satisfaction questionnaires of the scope and year, joined to the
+    question by id (the JSON key) — one SQL statement on SQLite and PostgreSQL alike."""
+    year = scope.academic_year
+    params: list = [scope.pk, *SATISFACTION_CODES, *SCALE_CODES, "become_mentor", year.start_date, year.end_date]
+    scale_list = ", ".join(["%s"] * len(SCALE_CODES))
+    sql = f"""
+        SELECT {select}
+        FROM questionnaires_response r
+        JOIN questionnaires_campaign c ON c.id = r.campaign_id
+        JOIN questionnaires_questionnaire qn ON qn.id = c.questionnaire_id
+        JOIN questionnaires_invitation i ON i.id = r.invitation_id
+        CROSS JOIN {_json_each("a")}
+        JOIN questionnaires_question q ON {_cast_id()} = a.key AND q.questionnaire_id = qn.id
+        WHERE c.{scope.level}_id = %s
+          AND qn.template_code IN (%s, %s)
+          AND (q.code IN ({scale_list}) OR q.code = %s)
+          AND r.submitted_at >= %s AND r.submitted_at < %s
+          {extra_where}
+        {group}
+    """
+    # the year's last day is inclusive: compare with the next day
+    params[-1] = year.end_date + dt.timedelta(days=1)
+    return sql, params
+
+
+def _scale_value_sql() -> str:
+    return f"CASE WHEN q.code IN ({', '.join(repr(c) for c in SCALE_CODES)}) THEN {_number('a.value')} END"
+
+
+def satisfaction_numbers(scope: Scope) -> dict:
+    scale = _scale_value_sql()
+    select = (
+        f"AVG({scale}), COUNT({scale}), "
+        "SUM(CASE WHEN q.code = 'become_mentor' AND a.value = 'Да' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN q.code = 'become_mentor' THEN 1 ELSE 0 END)"
+    )
+    sql, params = _satisfaction_sql(scope, select)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        avg, count, yes, total = cursor.fetchone()
+    return {
+        "avg": float(avg) if avg is not None else None,
+        "answers": count or 0,
+        "become_yes": int(yes or 0),
+        "become_total": int(total or 0),
+    }
+
+
+def satisfaction_by(scope: Scope, by: str) -> list[tuple]:
+    """Average satisfaction grouped by `month` (of the answer), `organization`, `questionnaire`
+    (mentee / mentor) or `form` (of the respondent's mentorship of the year): [(key, avg, answers)]."""
+    scale = _scale_value_sql()
+    if by == "month":
+        key = (
+            "to_char(r.submitted_at, 'YYYY-MM')"
+            if connection.vendor == "postgresql"
+            else "strftime('%%Y-%%m', r.submitted_at)"
+        )
+        sql, params = _satisfaction_sql(scope, f"{key}, AVG({scale}), COUNT({scale})", f"GROUP BY {key} ORDER BY {key}")
+    elif by == "organization":
+        sql, params = _satisfaction_sql(
+            scope, f"c.organization_id, AVG({scale}), COUNT({scale})", "GROUP BY c.organization_id"
+        )
+    elif by == "questionnaire":
+        sql, params = _satisfaction_sql(
+            scope, f"qn.template_code, AVG({scale}), COUNT({scale})", "GROUP BY qn.template_code"
+        )
+    elif by in ("form", "mentorship"):
+        # the respondent's (the subject's) mentorship of the year: as mentee or as mentor
+        column = "m.form_id" if by == "form" else "m.id"
+        select = f"{column}, AVG({scale}), COUNT({scale})"
+        sql, params = _satisfaction_sql(scope, select, f"GROUP BY {column}")
+        join = """
+            JOIN mentorships_mentorship m ON m.academic_year_id = %s AND m.status IN ('active', 'completed') AND (
+                m.mentor_id = i.subject_id OR EXISTS (
+                    SELECT 1 FROM mentorships_mentorshipmentee mm
+                    WHERE mm.mentorship_id = m.id AND mm.person_id = i.subject_id
+                ))
+            WHERE"""
+        sql = sql.replace("WHERE", join, 1)
+        params = [scope.academic_year.pk, *params]
+    else:
+        raise ValueError(by)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(key, float(avg) if avg is not None else None, count) for key, avg, count in cursor.fetchall()]
+
+
+def as_decimal(value: float | None) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
