@@ -28,6 +28,7 @@ from .events import build_events
 from .feedback import build_feedback
 from .matching import build_matching
 from .mentorships import build_mentorships
+from .monitoring import build_monitoring
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
 from .pools import build_pools
 from .programs import build_preparation
@@ -182,7 +183,14 @@ class DemoBuilder:
                 build_pools(admin=self.admin, organization=org, academic_year=year, today=self.today)
                 # pairs first: matching must not match the pool's «в паре» mentees again, feedback,
                 # documents and events read the pairs
-                for build in (build_mentorships, build_feedback, build_matching, build_documents, build_events):
+                for build in (
+                    build_mentorships,
+                    build_feedback,
+                    build_matching,
+                    build_documents,
+                    build_events,
+                    build_monitoring,
+                ):
                     build(admin=self.admin, organization=org, academic_year=year, today=self.today)
         return DemoResult(created=True, people=self.count, logins=self.logins)
 
