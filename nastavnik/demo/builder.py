@@ -419,18 +419,23 @@ def _delete_owned_by(region: Region) -> None:
 
     from nastavnik.orgs.models import Municipality, Partner
 
-    keep = {Person, Municipality, Partner}
-    pending = [
-        model
-        for model in apps.get_models()
-        if model not in keep
-        and any(f.name == "region" and f.is_relation and f.related_model is Region for f in model._meta.fields)
-    ]
+    keep = {Person, Municipality, Partner, Organization}
+
+    def owner_filter(model) -> dict | None:
+        """Rows of the region: by a `region` column, else by an `organization` one (documents…)."""
+        fields = {f.name: f for f in model._meta.fields if f.is_relation}
+        if "region" in fields and fields["region"].related_model is Region:
+            return {"region": region}
+        if "organization" in fields and fields["organization"].related_model is Organization:
+            return {"organization__municipality__region": region}
+        return None
+
+    pending = [model for model in apps.get_models() if model not in keep and owner_filter(model) is not None]
     while pending:
         progressed = False
         for model in list(pending):
             try:
-                model.objects.filter(region=region).delete()
+                model.objects.filter(**owner_filter(model)).delete()
             except ProtectedError:
                 continue
             pending.remove(model)

@@ -30,7 +30,11 @@ def navigation(request):
         ]
     else:
         items.append(("Моё наставничество", reverse("mentorships:my"), "people-fill"))
-    items.append(("Мероприятия", reverse("events:index"), "calendar-event"))
+    events = ("Мероприятия", reverse("events:index"), "calendar-event")
+    if access.sees_registers:
+        more.insert(0, events)
+    else:
+        items.append(events)
     (more if access.sees_registers else items).append(("Обратная связь", reverse("feedback:index"), "heart-pulse"))
     if access.is_admin or access.is_coordinator:
         more.append(("Регионы", reverse("orgs:region_list"), "map"))

@@ -30,6 +30,17 @@ def _login(browser, base_url, username):  # noqa: F811
     return page, errors
 
 
+@pytest.fixture(autouse=True)
+def _catalogues(transactional_db):
+    """A transactional test database is flushed between tests: the catalogues the migrations loaded
+    (forms of mentoring, request categories) are loaded again."""
+    from nastavnik.pools.services import request_categories_sync
+    from nastavnik.programs.services import mentoring_forms_sync
+
+    mentoring_forms_sync()
+    request_categories_sync()
+
+
 def _fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
