@@ -42,12 +42,12 @@ migrations-check: install assets
 
 test-sqlite: install assets
 	@echo "== pytest on SQLite"
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 test-postgres: install assets
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('postgres://','postgresql://'), connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL=$(PG_URL) DB_ONLY=1 $(BIN)/pytest -q -n 2; \
+		DATABASE_URL=$(PG_URL) DB_ONLY=1 $(BIN)/pytest -q -n 2 --dist loadgroup; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
 		echo "!! PostgreSQL at $(PG_URL) is not reachable and REQUIRE_POSTGRES is set"; exit 1; \
 	else \

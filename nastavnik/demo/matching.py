@@ -19,6 +19,8 @@ from nastavnik.people.models import GuardianLink, Role, RoleKind
 from nastavnik.pools.selectors import matchable_mentees, matchable_mentors
 from nastavnik.programs.selectors import enabled_forms
 
+from .pools import build_intake
+
 PENDING_FORM = "student_student"  # the college's pending run («Done when» of issue 6)
 
 
@@ -154,12 +156,19 @@ def _preferences(*, actor, organization, academic_year, form, today: dt.date) ->
 
 def build_matching(*, admin, organization, academic_year, today: dt.date) -> dict[str, int]:
     """One approved run per organisation (and a pending one in the college). Returns counts."""
-    counts = {"runs": 0, "approved": 0, "pending": 0, "forbidden": 0, "preferences": 0}
+    counts = {"runs": 0, "approved": 0, "pending": 0, "forbidden": 0, "preferences": 0, "intake": 0}
     if MatchingRun.objects.filter(organization=organization, academic_year=academic_year).exists():
         return counts
     curator = _user_with_role(organization, RoleKind.CURATOR, admin)
     director = _user_with_role(organization, RoleKind.DIRECTOR, admin)
     counts["forbidden"] = _forbid_siblings(actor=curator, organization=organization, academic_year=academic_year)
+    # the October intake of the pending form: mentees not yet in pairs and trained mentors with free places
+    for form in enabled_forms(organization=organization, academic_year=academic_year).filter(code=PENDING_FORM):
+        counts["intake"] = sum(
+            build_intake(
+                admin=admin, organization=organization, academic_year=academic_year, form=form, today=today
+            ).values()
+        )
     forms = _ready_forms(organization, academic_year)
     pending = next((f for f in forms if f.code == PENDING_FORM), None)
     approved_forms = [f for f in forms if f != pending][:1]

@@ -7,6 +7,8 @@ unscored candidates through score sheets of the working group, decisions, two tr
 attendance, to active mentors and the long-term base. Consents are recorded (as scans) for the people
 included, except one person left without a consent and one whose consent was revoked (and who
 therefore left the pools), so that every state is visible. The same on every run (fixed seed).
+`build_intake` adds an autumn intake to one form (called by demo/matching.py for the college's pending
+«Студент – студент» run): included mentees not yet in pairs and trained mentors with free places.
 """
 
 from __future__ import annotations
@@ -298,5 +300,104 @@ def build_pools(*, admin, organization, academic_year, today: dt.date) -> dict[s
         services.pools_leave_for(
             person=revoking,
             reason="Отзыв согласия на обработку персональных данных: заявление законного представителя",
+        )
+    return counts
+
+
+def _course(person: Person) -> int:
+    """The course of a college student from the group name («ТМ-21» → 2); 0 when unknown."""
+    digits = [c for c in person.class_name or "" if c.isdigit()]
+    return int(digits[0]) if digits else 0
+
+
+def _can_consent(person: Person) -> bool:
+    if has_valid_consent(person):
+        return True
+    kind = kind_for_age(person.age)
+    return kind == ConsentKind.ADULT or (kind is not None and _first_guardian(person) is not None)
+
+
+def build_intake(*, admin, organization, academic_year, form, today: dt.date, mentees: int = 7, mentors: int = 3):
+    """The October intake into the pools of one form (seed 000, roadmap 2.x and 4.x once more): after the
+    group meeting more students answer the questionnaire — juniors become mentees (consent, request,
+    inclusion), seniors become mentors (score sheets of the working group, approval, the first training),
+    so that the form has people to match besides those already in pairs. Adds mentees until `mentees`
+    are ready to be matched and `mentors` new trained mentors with free places. Returns counts."""
+    from nastavnik.pools.models import MenteeEntry, MentorEntry, Training
+    from nastavnik.pools.selectors import matchable_mentees
+
+    counts = {"mentees": 0, "mentors": 0, "consents": 0}
+    rng = random.Random(f"{SEED}:intake:{organization.short_name}:{form.code}")
+    start = academic_year.start_date
+
+    def day(offset: int) -> dt.date:
+        return max(start, min(today, start + dt.timedelta(days=offset)))
+
+    scope = {"organization": organization, "academic_year": academic_year}
+    taken = set(MenteeEntry.objects.filter(**scope).values_list("person_id", flat=True))
+    taken |= set(MentorEntry.objects.filter(**scope).values_list("person_id", flat=True))
+    people = [
+        p
+        for p in Person.objects.filter(organization=organization)
+        .exclude(pk__in=taken)
+        .order_by("last_name", "first_name", "patronymic", "pk")
+        if _can_consent(p)
+    ]
+    senior = [p for p in people if p.category in form.mentor_categories and kind_for_age(p.age) == ConsentKind.ADULT]
+    senior.sort(key=lambda p: -_course(p))
+    new_mentors = senior[:mentors]
+    junior = [p for p in people if p.category in form.mentee_categories and p not in new_mentors]
+    junior.sort(key=_course)
+    need = max(0, mentees - matchable_mentees(organization, academic_year, form).count())
+    new_mentees = junior[:need]
+
+    def consent(person: Person) -> None:
+        if not has_valid_consent(person) and _give_consent(person, admin=admin, on=day(40)):
+            counts["consents"] += 1
+
+    categories = {c.name: c for c in RequestCategory.objects.filter(region=None)}
+    options = REQUESTS.get(form.mentee_categories[0] if form.mentee_categories else "", REQUESTS[Category.PUPIL])
+    for index, person in enumerate(new_mentees):
+        fitting = [o for o in options if _course(person) <= 1 or "ервокурсник" not in o[1]] or list(options)
+        name, text = fitting[index % len(fitting)]
+        entry = services.mentee_add(
+            actor=admin, organization=organization, academic_year=academic_year, person=person, form=form,
+            categories=[categories[name]] if name in categories else [], request_text=text,
+            preferred_format=("in_person", "any", "in_person", "remote")[index % 4], source=Source.QUESTIONNAIRE,
+            source_note=f"анкета наставляемого от {day(40):%d.%m.%Y} (осенний набор)",
+        )  # fmt: skip
+        consent(person)
+        services.mentee_set_status(actor=admin, entry=entry, status=MenteeStatus.INCLUDED)
+        counts["mentees"] += 1
+
+    scorers = [
+        role.person.user
+        for role in Role.objects.filter(
+            organization=organization, kind=RoleKind.WORKING_GROUP, person__user__isnull=False
+        ).select_related("person__user")
+    ] or [admin]
+    added = []
+    topics = TOPICS.get(form.mentor_categories[0] if form.mentor_categories else "", TOPICS[Category.STAFF])
+    for index, person in enumerate(new_mentors):
+        entry = services.mentor_add(
+            actor=admin, organization=organization, academic_year=academic_year, person=person, form=form,
+            source=Source.QUESTIONNAIRE, source_note=f"анкета наставника от {day(40):%d.%m.%Y} (осенний набор)",
+            competencies=f"{person.get_category_display()}, группа {person.class_name}; "
+            "актив студенческого совета, помогает одногруппникам с учёбой",
+            topics=[topics[index % len(topics)], topics[(index + 1) % len(topics)]], capacity=(2, 2, 1)[index % 3],
+            availability=AVAILABILITY[index % len(AVAILABILITY)], preferred_format=("any", "in_person")[index % 2],
+        )  # fmt: skip
+        for scorer in scorers:
+            scores = {code: (rng.choice((2, 3, 3)), "") for code in CRITERION_CODES}
+            scores["desire"] = (3, "сам(а) вызвался(лась) участвовать")
+            services.score_sheet_save(actor=scorer, entry=entry, scores=scores)
+        consent(person)
+        added.append(services.mentor_decide(actor=admin, entry=entry, approve=True, date=day(45), today=today))
+        counts["mentors"] += 1
+    training = Training.objects.filter(**scope).order_by("date", "id").first()
+    if training is not None and added:
+        attended = list(training.attendance.filter(attended=True).values_list("mentor_id", flat=True))
+        services.attendance_save(
+            actor=admin, training=training, attended_ids=[*attended, *(e.pk for e in added)], today=today
         )
     return counts

@@ -11,6 +11,8 @@ from nastavnik.demo.builder import DEMO_PASSWORD
 from nastavnik.orgs.models import Organization
 from nastavnik.people.models import GuardianLink, Person, Role, RoleKind
 
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 def _load(*args) -> str:
     out = io.StringIO()
@@ -18,43 +20,39 @@ def _load(*args) -> str:
     return out.getvalue()
 
 
-def _people_fingerprint():
-    return list(
-        Person.objects.order_by("organization__short_name", "last_name", "first_name", "patronymic").values_list(
-            "last_name", "first_name", "patronymic", "birth_date", "class_name", "category"
-        )
-    )
-
-
-@pytest.mark.django_db
-def test_demo_builds_every_role_and_is_idempotent_and_deterministic():
-    output = _load()
-    assert "Демо-регион загружен" in output
+def test_demo_builds_every_role_and_prints_the_logins(demo_output):
+    assert "Демо-регион загружен" in demo_output
     assert set(Organization.objects.values_list("kind", flat=True)) == {"college", "gymnasium", "school"}
-    assert 280 <= Person.objects.count() <= 340
+    assert 280 <= Person.objects.count() <= 380
     people_categories = set(Person.objects.values_list("category", flat=True))
     assert {"pupil", "student", "staff", "parent", "employer", "alumnus"} <= people_categories
     assert GuardianLink.objects.count() > 60
     login_kinds = set(Role.objects.filter(person__user__isnull=False).values_list("kind", flat=True))
     assert login_kinds == set(RoleKind.values)
     for username in ("admin", "region", "valuyki", "college.curator", "gymnasium.mentor", "school.parent"):
-        assert f"\n{username} " in output
+        assert f"\n{username} " in demo_output
         assert get_user_model().objects.get(username=username).check_password(DEMO_PASSWORD)
 
-    first = _people_fingerprint()
+
+def test_loading_again_changes_nothing():
     counts = (Person.objects.count(), Role.objects.count(), get_user_model().objects.count())
     again = _load()
     assert "уже загружен" in again
     assert "college.curator" in again
     assert (Person.objects.count(), Role.objects.count(), get_user_model().objects.count()) == counts
 
+
+def test_demo_is_the_same_on_every_run():
+    """The whole region — people, pools, pairs, matching runs, documents, events, measurements — is
+    rebuilt by `load_demo --reset` exactly as it was (the fingerprints of every app's demo)."""
+    from .fingerprints import everything
+
+    first = everything()
     _load("--reset")
-    assert _people_fingerprint() == first
+    assert everything() == first
 
 
-@pytest.mark.django_db
 def test_demo_logins_see_their_own_scope(client):
-    _load()
     college = Organization.objects.get(kind="college")
     gymnasium = Organization.objects.get(kind="gymnasium")
     college_pupil = Person.objects.filter(organization=college, category="student").first()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from nastavnik.demo.feedback import FLAG_TEXT, LOW_COMMENT, build_feedback
@@ -63,38 +61,3 @@ def test_build_feedback_on_the_cast_is_deterministic_and_alerts_the_curator(cast
         a.kind for a in selectors.alerts_for(actor=cast.user("curator"), organization=cast.school_a, academic_year=year)
     }
     assert {"low_rating", "flag", "rematch"} <= kinds
-
-
-@pytest.mark.django_db(transaction=False)
-def test_build_feedback_on_the_demo_region():
-    from nastavnik.demo.builder import REGION_CODE
-    from nastavnik.orgs.models import Organization
-    from nastavnik.orgs.services import academic_year_current
-    from nastavnik.people.models import Person
-
-    today = timezone.localdate()
-    call_command("load_demo")
-    admin = Person.objects.get(user__username="admin").user
-    year = academic_year_current(today=today)
-    organizations = list(Organization.objects.filter(municipality__region__code=REGION_CODE).order_by("pk"))
-    assert organizations
-    if not Mentorship.objects.filter(organization__in=organizations).exists():
-        try:
-            from nastavnik.demo.mentorships import build_mentorships
-        except ImportError:
-            pytest.skip("the demo mentorships (nastavnik/demo/mentorships.py) are not built yet")
-        for org in organizations:
-            build_mentorships(admin=admin, organization=org, academic_year=year, today=today)
-    totals = {}
-    for org in organizations:
-        for key, value in build_feedback(admin=admin, organization=org, academic_year=year, today=today).items():
-            totals[key] = totals.get(key, 0) + value
-    flags = SafetyFlag.objects.filter(mentorship__organization__in=organizations)
-    assert flags.count() == sum(
-        1 for org in organizations if Mentorship.objects.filter(organization=org, status="active").exists()
-    )
-    assert totals["ratings"] > 0
-    curator = Person.objects.get(user__username="college.curator").user
-    college = Organization.objects.get(pk=curator.person.organization_id)
-    kinds = {a.kind for a in selectors.alerts_for(actor=curator, organization=college, academic_year=year)}
-    assert "flag" in kinds

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 
 from nastavnik.demo.mentorships import build_mentorships
@@ -24,14 +23,7 @@ from nastavnik.orgs.models import Organization
 from nastavnik.orgs.services import academic_year_current
 from nastavnik.pools.models import MenteeEntry, MenteeStatus, MentorEntry, MentorStatus
 
-
-def _build():
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    admin = get_user_model().objects.get(username="admin")
-    year = academic_year_current()
-    for org in Organization.objects.order_by("pk"):
-        build_mentorships(admin=admin, organization=org, academic_year=year, today=timezone.localdate())
-    return admin, year
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def _fingerprint():
@@ -44,9 +36,9 @@ def _fingerprint():
     )
 
 
-@pytest.mark.django_db
 def test_demo_mentorships():
-    admin, year = _build()
+    admin = get_user_model().objects.get(username="admin")
+    year = academic_year_current()
     statuses = set(Mentorship.objects.values_list("status", flat=True))
     assert {"active", "ended_early"} <= statuses
     assert Mentorship.objects.filter(end_reason="own_wish").count() >= 1
@@ -75,15 +67,10 @@ def test_demo_mentorships():
     assert cabinet_for(users.get(username="school.mentee")).as_mentee
     assert cabinet_for(users.get(username="school.parent")).as_guardian
     assert cabinet_for(users.get(username="college.mentee")).as_mentee
-    # a second call adds nothing; a rebuilt region is the same
+    # a second call adds nothing (a rebuilt region is the same: tests/demo/test_demo.py)
     first = _fingerprint()
     for org in Organization.objects.order_by("pk"):
         assert build_mentorships(admin=admin, organization=org, academic_year=year, today=timezone.localdate()) == {
             "mentorships": 0, "meetings": 0, "journal": 0, "plans": 0,
         }  # fmt: skip
-    assert _fingerprint() == first
-    call_command("load_demo", "--reset", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    admin = get_user_model().objects.get(username="admin")
-    for org in Organization.objects.order_by("pk"):
-        build_mentorships(admin=admin, organization=org, academic_year=year, today=timezone.localdate())
     assert _fingerprint() == first

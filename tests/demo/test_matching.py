@@ -5,42 +5,21 @@ forbidden pair, and the same result on every run."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from nastavnik.demo.builder import DemoBuilder, demo_delete
 from nastavnik.demo.matching import build_matching
-from nastavnik.matching.models import MatchingRun, Proposal, RunStatus, Unmatched
+from nastavnik.matching.models import MatchingRun, Proposal, RunStatus
 from nastavnik.mentorships.models import Mentorship
 from nastavnik.orgs.models import Organization
 from nastavnik.orgs.services import academic_year_current
 
-
-def _build():
-    builder = DemoBuilder(today=timezone.localdate())
-    builder.build()
-    year = academic_year_current(today=builder.today)
-    admin = builder.admin
-    for organization in Organization.objects.order_by("pk"):
-        build_matching(admin=admin, organization=organization, academic_year=year, today=builder.today)
-    return builder, year
+pytestmark = pytest.mark.xdist_group("demo")
 
 
-def _fingerprint():
-    return (
-        sorted(MatchingRun.objects.values_list("organization__short_name", "form__code", "status", "number")),
-        sorted(
-            Proposal.objects.values_list(
-                "run__organization__short_name", "mentee_entry__person__last_name", "mentor_entry__person__last_name",
-                "score",
-            )
-        ),
-        sorted(Unmatched.objects.values_list("mentee_entry__person__last_name", "code")),
-    )  # fmt: skip
-
-
-@pytest.mark.django_db
-def test_demo_matching_has_approved_and_pending_runs_and_is_deterministic():
-    builder, year = _build()
+def test_demo_matching_has_approved_and_pending_runs():
+    year = academic_year_current()
+    admin = get_user_model().objects.get(username="admin")
     for organization in Organization.objects.all():
         approved = MatchingRun.objects.filter(organization=organization, status=RunStatus.APPROVED)
         assert approved.exists(), organization
@@ -53,11 +32,7 @@ def test_demo_matching_has_approved_and_pending_runs_and_is_deterministic():
     assert Proposal.objects.filter(run=pending, solver=pending.solver).exists()
     assert all(p.parts for p in Proposal.objects.filter(run=pending))
     # building again changes nothing
-    counts = build_matching(admin=builder.admin, organization=college, academic_year=year, today=builder.today)
+    counts = build_matching(admin=admin, organization=college, academic_year=year, today=timezone.localdate())
     assert counts["runs"] == 0
-
-    first = _fingerprint()
-    demo_delete()
-    assert not MatchingRun.objects.exists()
-    _build()
-    assert _fingerprint() == first
+    # the college's pending run («Студент – студент») is there to be reviewed, edited and approved
+    assert Proposal.objects.filter(run=pending, solver=pending.solver).count() >= 4

@@ -3,11 +3,9 @@ the scan of every public page of the demo for the surnames of the demo's minors 
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,17 +26,12 @@ from nastavnik.orgs.models import Organization, Region
 from nastavnik.orgs.services import academic_year_current
 from nastavnik.people.models import Person
 
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
-    admin = Person.objects.get(user__username="admin").user
-    year = academic_year_current()
-    today = timezone.localdate()
-    orgs = list(Organization.objects.order_by("short_name"))
-    for org in orgs:
-        build_events(admin=admin, organization=org, academic_year=year, today=today)
-    return orgs
+def demo():
+    return list(Organization.objects.order_by("short_name"))
 
 
 def _public_html(client: Client, orgs) -> str:
