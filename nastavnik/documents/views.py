@@ -89,6 +89,7 @@ GROUPS = (
     ("Пары и группы", ("order_pairs", "order_mentorship_change", "mentorship_plan", "mentorship_journal")),
     ("Участники", ("consent", "certificate", "letter")),
     ("Списки XLSX", ("mentee_pool_xlsx", "mentor_pool_xlsx")),
+    ("Итоги года", ("program_report", "regional_digest")),
 )
 
 

@@ -13,6 +13,7 @@ from .orders import OrderImplementation, OrderWorkingGroup
 from .program import ProgramDocument, RoadmapDocument
 from .protocol import MeetingProtocol
 from .regulation import Regulation
+from .report import RegionalDigest, YearReport
 
 GENERATORS: dict[str, DocumentGenerator] = {
     generator.identifier: generator
@@ -32,6 +33,8 @@ GENERATORS: dict[str, DocumentGenerator] = {
         ThankYouLetter(),
         MenteePoolList(),
         MentorPoolList(),
+        YearReport(),
+        RegionalDigest(),
     )
 }
 
