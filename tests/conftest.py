@@ -63,6 +63,23 @@ def _person_with_login(username, *, organization=None, municipality=None, region
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return build_cast()
+
+
+def flush_database() -> None:
+    """Empty the test database after data committed outside a test (a module- or package-wide fixture)
+    and load again the catalogues the migrations had loaded."""
+    from django.core.management import call_command
+
+    from nastavnik.pools.services import request_categories_sync
+    from nastavnik.programs.services import mentoring_forms_sync
+
+    call_command("flush", interactive=False, verbosity=0)
+    mentoring_forms_sync()
+    request_categories_sync()
+
+
+def build_cast() -> Cast:
     today = timezone.localdate()
     academic_year_current(today=today)
     region_a = RegionFactory(name="Белгородская область", code="31")

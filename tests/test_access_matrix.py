@@ -21,6 +21,7 @@ from nastavnik.programs.models import Program, Roadmap, RoadmapItem, WorkingGrou
 
 from .access_cases import CASES
 from .access_cases.core import _program, _roadmap
+from .conftest import build_cast, flush_database
 
 PUBLIC = {
     "login",
@@ -54,6 +55,21 @@ POST_DATA = {
     "date": "2026-10-01",
     "agenda": "Повестка",
 }
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker):
+    """The matrix only reads the cast (and asserts that nothing changes), so it is built once for the
+    module, committed, and every check runs in a transaction that is rolled back: ~1,400 checks would
+    otherwise build it ~1,400 times. The database is emptied again when the module is done."""
+    with django_db_blocker.unblock():
+        built = build_cast()
+    yield built
+    with django_db_blocker.unblock():
+        flush_database()
 
 
 def _iter_urls(resolver=None, namespace=None):

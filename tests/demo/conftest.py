@@ -9,6 +9,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import flush_database
+
 
 @pytest.fixture(scope="package")
 def demo_output(django_db_setup, django_db_blocker) -> str:
@@ -23,9 +25,7 @@ def demo_output(django_db_setup, django_db_blocker) -> str:
         call_command("load_demo", stdout=out)
     yield out.getvalue()
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-        mentoring_forms_sync()
-        request_categories_sync()
+        flush_database()
 
 
 @pytest.fixture(autouse=True)
