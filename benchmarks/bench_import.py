@@ -25,7 +25,8 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pgdb import psycopg_url, server_url  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,15 +51,6 @@ FATHERS = ["Александров", "Дмитриев", "Сергеев", "Ан
 def say(text: str = "") -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
-def _psycopg_url(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
 
 
 def make_workbook(path: Path, rows: int) -> None:
@@ -99,14 +91,14 @@ def main() -> None:
         sys.exit("DATABASE_URL must point to PostgreSQL: the benchmark creates its own database there.")
     import psycopg
 
-    admin_url = _psycopg_url(_server_url(server, "postgres"))
+    admin_url = psycopg_url(server_url(server, "postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {BENCH_DB}")
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
     os.environ.update(
-        DATABASE_URL=_server_url(server, BENCH_DB),
+        DATABASE_URL=server_url(server, BENCH_DB),
         DJANGO_SETTINGS_MODULE="nastavnik.config.settings",
         DEBUG="0",
         SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",

@@ -24,7 +24,8 @@ import resource
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pgdb import server_url  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,11 +53,6 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentees", type=int, default=100_000)
@@ -71,12 +67,12 @@ def main() -> None:
         sys.exit("DATABASE_URL must point to PostgreSQL: the benchmark creates its own database there.")
     import psycopg
 
-    admin_url = _server_url(server, "postgres").replace("postgres://", "postgresql://", 1)
+    admin_url = server_url(server, "postgres").replace("postgres://", "postgresql://", 1)
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {BENCH_DB}")
     os.environ.update(
-        DATABASE_URL=_server_url(server, BENCH_DB),
+        DATABASE_URL=server_url(server, BENCH_DB),
         DJANGO_SETTINGS_MODULE="nastavnik.config.settings",
         DEBUG="0",
         SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",

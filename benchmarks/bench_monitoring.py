@@ -26,7 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pgdb import psycopg_url, server_url  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,15 +38,6 @@ BENCH_DB = "bench_monitoring"
 def say(text: str = "") -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
-def _psycopg_url(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
 
 
 def _rss_mb() -> float:
@@ -66,14 +58,14 @@ def main() -> None:
         sys.exit("DATABASE_URL must point to PostgreSQL: the benchmark creates its own database there.")
     import psycopg
 
-    admin_url = _psycopg_url(_server_url(server, "postgres"))
+    admin_url = psycopg_url(server_url(server, "postgres"))
     if not args.reuse_db:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
             admin.execute(f"CREATE DATABASE {BENCH_DB}")
     workdir = Path(tempfile.mkdtemp(prefix="bench-monitoring-"))
     os.environ.update(
-        DATABASE_URL=_server_url(server, BENCH_DB),
+        DATABASE_URL=server_url(server, BENCH_DB),
         DJANGO_SETTINGS_MODULE="nastavnik.config.settings",
         DEBUG="0",
         SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
