@@ -112,16 +112,14 @@ def scan_upload(request, pk):
 def scan_download(request, pk):
     """A signed consent is a child's personal data: served through the app with the access check,
     never from the public media folder."""
-    from django.http import FileResponse, Http404
+    from nastavnik.core.views_helpers import stored_file_response
 
     require(access_for(request.user).sees_registers, "Согласия доступны сотрудникам организации.")
     consent = get_object_or_404(Consent.objects.select_related("person"), pk=pk)
     person_get_for(actor=request.user, pk=consent.person_id)  # another organisation's consent: 404
-    if not consent.scan:
-        raise Http404
+    response = stored_file_response(consent.scan)
     services.log_scan_download(actor=request.user, consent=consent)
-    name = consent.scan.name.rsplit("/", 1)[-1]
-    return FileResponse(consent.scan.open("rb"), as_attachment=True, filename=name)
+    return response
 
 
 @login_required

@@ -29,3 +29,13 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def stored_file_response(file, *, as_attachment: bool = True):
+    """A stored file (a FileField's value) served through the app, after the view checked access —
+    never from the public media folder; 404 when the field is empty. Named by its own file name."""
+    from django.http import FileResponse, Http404
+
+    if not file:
+        raise Http404
+    return FileResponse(file.open("rb"), as_attachment=as_attachment, filename=file.name.rsplit("/", 1)[-1])

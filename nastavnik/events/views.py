@@ -8,14 +8,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.text import MONTHS_NOMINATIVE
-from nastavnik.core.views_helpers import add_service_errors
+from nastavnik.core.views_helpers import add_service_errors, stored_file_response
 from nastavnik.orgs.models import AcademicYear, Organization
 from nastavnik.orgs.selectors import organization_get_for, region_get_for
 from nastavnik.orgs.services import academic_year_current
@@ -396,11 +396,7 @@ def material_delete(request, pk):
 @login_required
 def material_download(request, pk):
     material = selectors.material_get_for(actor=request.user, pk=pk)
-    if not material.file:
-        raise Http404
-    name = material.file.name.rsplit("/", 1)[-1]
-    as_attachment = material.kind != MaterialKind.PHOTO
-    return FileResponse(material.file.open("rb"), as_attachment=as_attachment, filename=name)
+    return stored_file_response(material.file, as_attachment=material.kind != MaterialKind.PHOTO)
 
 
 # --- awards ---------------------------------------------------------------------------------------------

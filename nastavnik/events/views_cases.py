@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors, int_or_none, paginate
+from nastavnik.core.views_helpers import add_service_errors, int_or_none, paginate, stored_file_response
 from nastavnik.orgs.selectors import organization_get_for
 from nastavnik.orgs.services import academic_year_current
 from nastavnik.people.access import access_for, require
@@ -239,10 +239,7 @@ def case_material_delete(request, pk):
 
 @login_required
 def case_material_download(request, pk):
-    material = selectors.case_material_get_for(actor=request.user, pk=pk)
-    if not material.file:
-        raise Http404
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1])
+    return stored_file_response(selectors.case_material_get_for(actor=request.user, pk=pk).file)
 
 
 @login_required

@@ -4,12 +4,14 @@ and the files these pages show."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from nastavnik.core.views_helpers import stored_file_response
 
 from . import selectors
 
@@ -82,7 +84,4 @@ def public_rss(request, org_pk):
 
 @require_GET
 def public_file(request, kind, pk):
-    file = selectors.public_file(kind, pk)
-    if not file:
-        raise Http404
-    return FileResponse(file.open("rb"), filename=file.name.rsplit("/", 1)[-1])
+    return stored_file_response(selectors.public_file(kind, pk), as_attachment=False)

@@ -155,10 +155,6 @@ def material_delete(request, pk):
 @login_required
 def material_download(request, pk):
     """Materials are served through the app (access checked), not from the public media folder."""
-    from django.http import FileResponse, Http404
+    from nastavnik.core.views_helpers import stored_file_response
 
-    material = selectors.material_get_for(actor=request.user, pk=pk)
-    if not material.file:
-        raise Http404
-    name = material.file.name.rsplit("/", 1)[-1]
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)
+    return stored_file_response(selectors.material_get_for(actor=request.user, pk=pk).file)
