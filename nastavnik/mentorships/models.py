@@ -52,6 +52,7 @@ class MentorshipSource(models.TextChoices):
     MANUAL = "manual", "Вручную (куратор)"
     MATCHING = "matching", "Подбор пар"
     SELF = "self", "Самостоятельный выбор"
+    CARRIED = "carried", "Продолжение с прошлого учебного года"
 
 
 class Mentorship(ScopedModel):
@@ -85,6 +86,17 @@ class Mentorship(ScopedModel):
         related_name="+",
     )  # fmt: skip
     status_changed_at = models.DateTimeField("статус изменён", null=True, blank=True)
+    # Ending is planned before it happens (issue 7.5): the final meeting and the final feedback are set up,
+    # the pair is completed once the final meeting took place (or the curator ends it at once).
+    planned_end_date = models.DateField("планируемое окончание", null=True, blank=True)
+    planned_end_reason = models.CharField(
+        "причина планируемого завершения", max_length=30, choices=EndReason.choices, blank=True
+    )
+    # A pair that goes on into the next academic year is copied there when the year is closed (issue 10.8).
+    continued_from = models.ForeignKey(
+        "self", verbose_name="продолжение пары", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="continuations",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "наставническая пара (группа)"
