@@ -8,7 +8,9 @@ number of SQL queries and p95 ≤ 150 ms on the regional data set of the Monitor
 
 The URL names the server; the benchmark creates a throwaway database `bench_cabinets` there (dropped at the
 end unless --keep-db), migrates it and generates the region in a child process (`manage.py
-generate_region`). The generator makes people, pairs, meetings, plans and journals but no accounts: the
+generate_region`). `--reuse-db` uses the kept one instead, and `--reuse-db bench_monitoring` the full-size
+region kept by `bench_monitoring.py --keep-db` (1,000 organisations, 200,000 participants): a reused
+database is never dropped. The generator makes people, pairs, meetings, plans and journals but no accounts: the
 benchmark gives 20 mentors and 20 mentees of active pairs of the current year an account and their role
 (bulk inserts), then, through the Django test client (the whole request: middleware, selectors,
 templates), requests `/mentorships/my/` and `/` (the home page with the cabinet) as them — 200 measured
@@ -23,11 +25,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from pgdb import psycopg_url, server_url  # benchmarks/ is the script's folder
+from pgdb import bench_database  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,39 +51,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="mentors and as many mentees (default 20 + 20)")
     parser.add_argument("--requests", type=int, default=200, help="measured requests in all (default 200)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the benchmark database")
-    parser.add_argument("--reuse-db", action="store_true", help="use the kept database, do not generate again")
+    parser.add_argument(
+        "--reuse-db", nargs="?", const=BENCH_DB, default=None, metavar="NAME",
+        help=f"use a kept database (default {BENCH_DB}; e.g. bench_monitoring, the full-size region of "
+        "bench_monitoring.py --keep-db), do not generate again and do not drop it",
+    )  # fmt: skip
     args = parser.parse_args()
 
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not server.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must point to PostgreSQL: the benchmark creates its own database there.")
-    import psycopg
-
-    admin_url = psycopg_url(server_url(server, "postgres"))
-    if not args.reuse_db:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    workdir = Path(tempfile.mkdtemp(prefix="bench-cabinets-"))
-    os.environ.update(
-        DATABASE_URL=server_url(server, BENCH_DB),
-        DJANGO_SETTINGS_MODULE="nastavnik.config.settings",
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        MEDIA_ROOT=str(workdir / "media"),
-        LOG_LEVEL="WARNING",
-        CONN_MAX_AGE="0",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-    )
-    try:
+    database = args.reuse_db or BENCH_DB
+    with bench_database(database, create=not args.reuse_db, keep=args.keep_db, prefix="bench-cabinets-"):
         if not args.reuse_db:
             prepare(args)
         run(args)
-    finally:
-        if not args.keep_db:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def prepare(args) -> None:

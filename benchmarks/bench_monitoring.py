@@ -8,9 +8,10 @@ export of 200,000 rows ≤ 60 s with ≤ 500 MB peak memory. Run:
         --orgs 1000 --participants 200000 --years 2
 
 The URL names the server; the benchmark creates a throwaway database `bench_monitoring` there (dropped at
-the end unless --keep-db), migrates it, generates the region in a child process (`manage.py
-generate_region`, so that its memory is not counted) and then, in this process, as a regional
-coordinator through the Django test client (the whole request: selectors, template, chart):
+the end unless --keep-db; `--reuse-db` runs on the kept one again and never drops it), migrates it,
+generates the region in a child process (`manage.py generate_region`, so that its memory is not
+counted) and then, in this process, as a regional coordinator through the Django test client (the
+whole request: selectors, template, chart):
 1. the regional dashboard, first request of the process (cold: imports, matplotlib, empty caches) and
    warm; the municipality and organisation dashboards; the SQL queries of each;
 2. the registry export of the whole region over all years (the streamed XLSX), time and peak RSS.
@@ -23,11 +24,10 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from pgdb import psycopg_url, server_url  # benchmarks/ is the script's folder
+from pgdb import bench_database  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -53,36 +53,10 @@ def main() -> None:
     parser.add_argument("--reuse-db", action="store_true", help="use the kept database, do not generate again")
     args = parser.parse_args()
 
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not server.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must point to PostgreSQL: the benchmark creates its own database there.")
-    import psycopg
-
-    admin_url = psycopg_url(server_url(server, "postgres"))
-    if not args.reuse_db:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    workdir = Path(tempfile.mkdtemp(prefix="bench-monitoring-"))
-    os.environ.update(
-        DATABASE_URL=server_url(server, BENCH_DB),
-        DJANGO_SETTINGS_MODULE="nastavnik.config.settings",
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        MEDIA_ROOT=str(workdir / "media"),
-        LOG_LEVEL="WARNING",
-        CONN_MAX_AGE="0",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-    )
-    try:
+    with bench_database(BENCH_DB, create=not args.reuse_db, keep=args.keep_db, prefix="bench-monitoring-"):
         if not args.reuse_db:
             prepare(args)
         run()
-    finally:
-        if not args.keep_db:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def prepare(args) -> None:

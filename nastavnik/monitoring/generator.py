@@ -107,14 +107,16 @@ class Generator:
             return surname, rng.choice(MALE_NAMES)[0], father[1]
         return feminine_surname(surname), rng.choice(FEMALE_NAMES), father[2]
 
-    def _person(self, org: Organization, category: str, age: int, class_name: str = "") -> Person:
+    def _person(
+        self, org: Organization, category: str, age: int, class_name: str = "", teaching_since: dt.date | None = None
+    ) -> Person:
         gender = self.rng.choice("mf")
         last, first, patronymic = self._name(gender)
         born = dt.date(self.current.start_year - age, 1, 1) + dt.timedelta(days=self.rng.randrange(365))
         return Person(
             region_id=self.region.pk, municipality_id=org.municipality_id, organization_id=org.pk,
             last_name=last, first_name=first, patronymic=patronymic, gender=gender, birth_date=born,
-            category=category, class_name=class_name,
+            category=category, class_name=class_name, teaching_since=teaching_since,
             search_key=search_key(f"{last} {first} {patronymic}", class_name),
             fio_key=search_key(last, first, patronymic),
         )  # fmt: skip
@@ -185,7 +187,8 @@ class Generator:
                     grade = 1 + i % 11
                     people.append(self._person(org, Category.PUPIL, 6 + grade, f"{grade}{'АБВ'[i % 3]}"))
             for i in range(staff):
-                people.append(self._person(org, Category.STAFF, 23 + (i * 7) % 40))
+                age = 23 + (i * 7) % 40
+                people.append(self._person(org, Category.STAFF, age, teaching_since=self._teaching_since(age, i)))
             for _i in range(parents):
                 people.append(self._person(org, Category.PARENT, 38))
             layout.append((org, start, learners, staff))
@@ -208,6 +211,22 @@ class Generator:
 
         for year in self.year_list:
             self._year(year, people, layout)
+
+    def _teaching_since(self, age: int, i: int) -> dt.date:
+        """Deterministic (no draw from the generator's random stream): started at 22–24, a few later."""
+        experience = max(0, age - 22 - i % 3 - (3 if i % 11 == 0 else 0))
+        return dt.date(self.current.start_year - experience, 9, 1) + dt.timedelta(days=i % 20)
+
+    def _young_pairs(self, year: AcademicYear, staff_people: list[Person]) -> list[tuple[Person, list[Person]]]:
+        """«Педагог – педагог»: six in ten young teachers of the year (teaching_since within 3 years of the
+        year's end) get an experienced colleague (10 years and more) as a mentor."""
+        end = year.end_date
+        young_from = end.replace(year=end.year - 3)
+        young = [p for p in staff_people if p.teaching_since and young_from < p.teaching_since <= end]
+        seniors = [p for p in staff_people if p.teaching_since and p.teaching_since <= end.replace(year=end.year - 10)]
+        if not seniors:
+            return []
+        return [(self.rng.choice(seniors), [p]) for p in young if self.rng.random() < 0.6]
 
     def _year(self, year: AcademicYear, people: list[Person], layout) -> None:
         rng = self.rng
@@ -246,6 +265,15 @@ class Generator:
                 mentor_entries.append(mentor_entry)
                 mentee_entries.extend(entries)
                 plan.append((org, form, mentor, mentor_entry, group, entries, scope))
+            teachers = self.forms.get("teacher_teacher")
+            for mentor, group in self._young_pairs(year, staff_people) if teachers else ():
+                scope = {"region_id": self.region.pk, "municipality_id": org.municipality_id, "organization_id": org.pk,
+                         "academic_year_id": year.pk}  # fmt: skip
+                mentor_entry = MentorEntry(person_id=mentor.pk, form=teachers, status="active", capacity=3, **scope)
+                entries = [MenteeEntry(person_id=p.pk, form=teachers, status="in_mentorship", **scope) for p in group]
+                mentor_entries.append(mentor_entry)
+                mentee_entries.extend(entries)
+                plan.append((org, teachers, mentor, mentor_entry, group, entries, scope))
         # the same person may mentor two groups in one form and year: one pool entry per (person, form, year)
         unique_mentor_entries: dict[tuple, MentorEntry] = {}
         for _org, form, mentor, entry, _g, _e, _s in plan:

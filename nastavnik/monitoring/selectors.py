@@ -9,9 +9,11 @@ else is a 404. Every dashboard is a fixed number of SQL aggregates whatever the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     CharField,
@@ -43,7 +45,14 @@ from nastavnik.people.access import access_for, require
 from nastavnik.people.models import Category, Person
 
 from . import charts
-from .indicators import PARTICIPATING, Scope, compute, flag, involvement_ids, over_flags, satisfaction_by, share
+from .indicators import (
+    PARTICIPATING,
+    Scope,
+    compute,
+    people_numbers_by_organization,
+    satisfaction_by,
+    share,
+)
 from .models import LOWER_IS_BETTER, Measurement, Parameter, Stage
 
 STALE_DAYS = 30
@@ -290,29 +299,23 @@ ORG_SORTS = {
 }
 
 
-def organization_table(scope: Scope, *, sort: str = "coverage") -> list[dict]:
+def organization_table(
+    scope: Scope, *, sort: str = "coverage", people_by_org: dict[int, dict] | None = None
+) -> list[dict]:
     """Each organisation of a municipality or region with its coverage of learners, staff, mentorships
-    and stale pairs: four GROUP BY queries, merged by organisation id."""
-    mentees, mentors = involvement_ids(scope)
-    inner = (
-        Person.objects.filter(scope.q(), organization__isnull=False)
-        .order_by()
-        .annotate(f_mentee=flag(mentees), f_mentor=flag(mentors))
-        .values_list("organization_id", "category", "f_mentee", "f_mentor")
-    )
-    learner, involved = "t.category IN (%s, %s)", "(t.f_mentee OR t.f_mentor)"
-    rows = over_flags(
-        inner,
-        f"t.organization_id, COUNT(*) FILTER (WHERE {learner}), COUNT(*) FILTER (WHERE {learner} AND {involved}), "
-        f"COUNT(*) FILTER (WHERE t.category = %s), COUNT(*) FILTER (WHERE t.category = %s AND {involved})",
-        [Category.PUPIL.value, Category.STUDENT.value, Category.PUPIL.value, Category.STUDENT.value,
-         Category.STAFF.value, Category.STAFF.value],
-        "GROUP BY t.organization_id",
-    )  # fmt: skip
-    people = [
-        {"organization_id": o, "learners": a, "learners_in": b, "staff": c, "staff_in": d} for o, a, b, c, d in rows
-    ]
-    by_people = {r["organization_id"]: r for r in people}
+    and stale pairs: the people counts per organisation (`people_numbers_by_organization`, or given: the
+    dashboard has them for the indicators too) and three more queries, merged by organisation id."""
+    if people_by_org is None:
+        people_by_org = people_numbers_by_organization(scope)
+    by_people = {
+        pk: {
+            "learners": p["pupils"] + p["students"],
+            "learners_in": p["pupils_in"] + p["students_in"],
+            "staff": p["staff"],
+            "staff_in": p["staff_in"],
+        }
+        for pk, p in people_by_org.items()
+    }
     mentorships = (
         Mentorship.objects.filter(scope.q(), academic_year=scope.academic_year, status__in=PARTICIPATING)
         .order_by()
@@ -376,11 +379,32 @@ def municipality_table(org_rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"])
 
 
+@contextlib.contextmanager
+def analytic_queries():
+    """PostgreSQL's JIT compiler starts on the estimated cost of a query, and the region's aggregates
+    are «expensive» enough for it: compiling took 1–2 s of a 0.5 s query. Off for the dashboard's
+    queries (SET LOCAL: for this transaction only)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def dashboard(scope: Scope, *, sort: str = "coverage", with_chart: bool = True) -> dict:
+    with analytic_queries():
+        return _dashboard(scope, sort=sort, with_chart=with_chart)
+
+
+def _dashboard(scope: Scope, *, sort: str, with_chart: bool) -> dict:
     months, meetings, journal = activity_by_month(scope)
     forms = mentorships_by_form(scope)
+    # a municipality or a region: one scan of the people for the indicators and the organisation table
+    people_by_org = people_numbers_by_organization(scope) if scope.level != "organization" else None
     context = {
-        "indicators": compute(scope),
+        "indicators": compute(scope, people_by_org=people_by_org),
         "forms": forms,
         "months": months,
         "meetings_by_month": meetings,
@@ -392,7 +416,7 @@ def dashboard(scope: Scope, *, sort: str = "coverage", with_chart: bool = True) 
     if with_chart:
         context["trend_chart"] = charts.data_uri(charts.activity_trend(months, meetings, journal))
     if scope.level != "organization":
-        context["organizations"] = organization_table(scope, sort=sort)
+        context["organizations"] = organization_table(scope, sort=sort, people_by_org=people_by_org)
         context["sort"] = sort if sort in ORG_SORTS else "coverage"
         if scope.level == "region":
             context["municipalities"] = municipality_table(context["organizations"])

@@ -23,9 +23,9 @@ class PersonForm(StyledFormMixin, ServiceValidatedMixin, forms.ModelForm):
         model = Person
         fields = [
             "organization", "municipality", "region", "last_name", "first_name", "patronymic", "gender",
-            "birth_date", "category", "class_name", "position", "subject", "email", "phone",
+            "birth_date", "category", "class_name", "position", "subject", "teaching_since", "email", "phone",
         ]  # fmt: skip
-        widgets = {"birth_date": DateInput()}
+        widgets = {"birth_date": DateInput(), "teaching_since": DateInput()}
         help_texts = {"gender": "Если не указать, определится по отчеству."}
 
     def __init__(self, *args, organizations=None, municipalities=None, regions=None, **kwargs):

@@ -65,8 +65,9 @@ KEEP_UNCONFIRMED = dt.timedelta(days=7)  # an uploaded list nobody imported is d
 NO_RIGHTS_IMPORT = "Загружать списки участников могут руководитель и куратор организации."
 TRACKED_FIELDS = (
     "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
-    "class_name", "position", "subject", "email", "phone", "external_id",
+    "class_name", "position", "subject", "email", "phone", "external_id", "teaching_since",
 )  # fmt: skip
+DATE_FIELDS = frozenset({"birth_date", "teaching_since"})
 FIELD_LABELS = {name: Person._meta.get_field(name).verbose_name for name in TRACKED_FIELDS}
 
 
@@ -324,7 +325,7 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-_NEW_PERSON_RESET = tuple((name, None if name == "birth_date" else "") for name in TRACKED_FIELDS)
+_NEW_PERSON_RESET = tuple((name, None if name in DATE_FIELDS else "") for name in TRACKED_FIELDS)
 
 
 class _Planner:
@@ -893,7 +894,7 @@ class _Audit:
 
     AUDITED = (
         "organization_id", "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
-        "class_name", "position", "subject", "email", "phone", "external_id",
+        "class_name", "position", "subject", "email", "phone", "external_id", "teaching_since",
     )  # fmt: skip
 
     def __init__(self, job: ImportJob):

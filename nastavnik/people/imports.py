@@ -39,6 +39,7 @@ from nastavnik.core.text import (
     normalize_class_name,
     normalize_spaces,
     search_key,
+    years_before,
 )
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -110,6 +111,23 @@ FIELDS: tuple[Field, ...] = (
         ("эл почта", "email", "емейл", "электронная почта", "почта", "адрес электронной почты", "e почта"),
     ),
     Field("position", "Должность", ("должность",)),
+    Field(
+        "teaching_since",
+        "Начало педагогического стажа (дата или число лет)",
+        (
+            "дата начала педагогической деятельности",
+            "начало педагогической деятельности",
+            "дата начала педагогического стажа",
+            "начало педагогического стажа",
+            "стаж с",
+            "стаж",
+            "педагогический стаж",
+            "стаж педагогической работы",
+            "стаж педагогической деятельности",
+            "педстаж",
+            "пед стаж",
+        ),
+    ),
     Field("subject", "Предмет / специальность", ("предмет", "преподаваемый предмет", "специальность")),
     Field(
         "external_id",
@@ -329,7 +347,7 @@ class CellError:
 
 PERSON_DATA_FIELDS = (
     "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
-    "class_name", "position", "subject", "email", "phone", "external_id",
+    "class_name", "position", "subject", "email", "phone", "external_id", "teaching_since",
 )  # fmt: skip
 
 
@@ -350,6 +368,7 @@ class ParsedRow:
     email: str = ""
     phone: str = ""
     external_id: str = ""
+    teaching_since: dt.date | None = None
     errors: tuple[CellError, ...] = ()
 
     @property
@@ -423,9 +442,10 @@ _MAX_LENGTHS = {
 }  # fmt: skip
 
 
-def parse_date(value, *, today: dt.date) -> tuple[dt.date | None, str]:
-    """(date, "") or (None, Russian message) for a birth date given as an Excel date, a serial
-    number or text: «01.09.2012», «1.9.2012», «2012-09-01», «01/09/2012», «1 сентября 2012 г.»."""
+def parse_date(value, *, today: dt.date, label: str = "Дата рождения") -> tuple[dt.date | None, str]:
+    """(date, "") or (None, Russian message) for a birth date (or another date: `label` names it in the
+    messages) given as an Excel date, a serial number or text: «01.09.2012», «1.9.2012», «2012-09-01»,
+    «01/09/2012», «1 сентября 2012 г.»."""
     day: dt.date | None = None
     if isinstance(value, dt.datetime):
         day = value.date()
@@ -433,7 +453,7 @@ def parse_date(value, *, today: dt.date) -> tuple[dt.date | None, str]:
         day = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if not (value == value and 10_000 <= value <= 80_000):
-            return None, f"Дата рождения {_quoted(value)} не распознана: укажите её в виде ДД.ММ.ГГГГ"
+            return None, f"{label} {_quoted(value)} не распознана: укажите её в виде ДД.ММ.ГГГГ"
         day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     else:
         text = re.sub(r"\s*([./-])\s*", r"\1", _to_text(value)).casefold()
@@ -441,22 +461,66 @@ def parse_date(value, *, today: dt.date) -> tuple[dt.date | None, str]:
         if match := _DMY.match(text):
             day_s, month_s, year_s = match.groups()
             if len(year_s) == 2:
-                return None, f"Дата рождения {_quoted(value)}: год нужен четырьмя цифрами (ДД.ММ.ГГГГ)"
+                return None, f"{label} {_quoted(value)}: год нужен четырьмя цифрами (ДД.ММ.ГГГГ)"
             parts = int(year_s), int(month_s), int(day_s)
         elif match := _YMD.match(text):
             parts = tuple(int(p) for p in match.groups())
         elif (match := _WORDS_DATE.match(text)) and match.group(2) in MONTHS_GENITIVE:
             parts = int(match.group(3)), MONTHS_GENITIVE.index(match.group(2)) + 1, int(match.group(1))
         if parts is None:
-            return None, f"Дата рождения {_quoted(value)} не распознана: укажите её в виде ДД.ММ.ГГГГ"
+            return None, f"{label} {_quoted(value)} не распознана: укажите её в виде ДД.ММ.ГГГГ"
         try:
             day = dt.date(*parts)
         except ValueError:
-            return None, f"Дата рождения {_quoted(value)} — такой даты нет"
+            return None, f"{label} {_quoted(value)} — такой даты нет"
     if day > today:
-        return None, f"Дата рождения {_quoted(value)} ещё не наступила"
+        return None, f"{label} {_quoted(value)} ещё не наступила"
     if day.year < today.year - 110:
-        return None, f"Дата рождения {_quoted(value)} — проверьте год"
+        return None, f"{label} {_quoted(value)} — проверьте год"
+    return day, ""
+
+
+TEACHING_LABEL = "Дата начала педагогической деятельности"
+MAX_TEACHING_YEARS = 70
+_YEARS = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:(?:год|года|лет|г)\.?)?$")
+_SINCE_YEAR = re.compile(r"^(?:с\s*)?(\d{4})(?:\s*(?:года|год|г)\.?)?$")
+
+
+def _years_ago(years: float, today: dt.date) -> dt.date:
+    whole = int(years)
+    day = years_before(today, whole)
+    return day - dt.timedelta(days=round((years - whole) * 365.25))
+
+
+def parse_teaching_since(value, *, today: dt.date) -> tuple[dt.date | None, str]:
+    """(date, "") or (None, Russian message) for the start of teaching, given as a date («01.09.2021»,
+    an Excel date), a year («2019», «с 2019 г.» → 1 September of it) or as years of service («3», «2,5»,
+    «5 лет» → that many years before `today`): the columns «Стаж с», «Дата начала педагогической
+    деятельности», «Педагогический стаж (лет)» of school lists."""
+    if isinstance(value, bool):
+        return None, f"{TEACHING_LABEL} {_quoted(value)} не распознана: укажите дату (ДД.ММ.ГГГГ) или стаж в годах"
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        if 0 <= value <= MAX_TEACHING_YEARS:
+            return _years_ago(float(value), today), ""
+        if float(value).is_integer() and 1900 <= value <= today.year:
+            return min(dt.date(int(value), 9, 1), today), ""
+        if not 10_000 <= value <= 80_000:
+            return None, f"Стаж {_quoted(value)} — проверьте число лет (не больше {MAX_TEACHING_YEARS})"
+    elif isinstance(value, str):
+        text = _to_text(value).casefold()
+        if match := _YEARS.match(text):
+            years = float(match.group(1).replace(",", "."))
+            if years > MAX_TEACHING_YEARS:
+                return None, f"Стаж {_quoted(value)} — проверьте число лет (не больше {MAX_TEACHING_YEARS})"
+            return _years_ago(years, today), ""
+        if match := _SINCE_YEAR.match(text):
+            year = int(match.group(1))
+            if not 1900 <= year <= today.year:
+                return None, f"{TEACHING_LABEL} {_quoted(value)} — проверьте год"
+            return min(dt.date(year, 9, 1), today), ""
+    day, message = parse_date(value, today=today, label=TEACHING_LABEL)
+    if message:
+        return None, message + " или стаж числом лет" if "не распознана" in message else message
     return day, ""
 
 
@@ -643,6 +707,14 @@ class RowParser:
                     errors.append(self._error(number, "birth_date", message))
                 else:
                     data["birth_date"] = day
+        if "teaching_since" in cells and not bad("teaching_since"):
+            value = cells["teaching_since"]
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                day, message = parse_teaching_since(value, today=self.today)
+                if message:
+                    errors.append(self._error(number, "teaching_since", message))
+                else:
+                    data["teaching_since"] = day
         for key, limit in _MAX_LENGTHS.items():
             text = data.get(key)
             if isinstance(text, str) and len(text) > limit:

@@ -70,6 +70,12 @@ class Person(TimeStampedModel):
         "класс или группа", max_length=30, blank=True, help_text="Например, 7Б или ТМ-21", db_index=True
     )
     position = models.CharField("должность", max_length=200, blank=True)
+    teaching_since = models.DateField(
+        "дата начала педагогической деятельности",
+        null=True,
+        blank=True,
+        help_text="Для педагогов: с этой даты считается стаж (молодой педагог — стаж до 3 лет)",
+    )
     subject = models.CharField("предмет или специальность", max_length=200, blank=True)
     email = models.EmailField("электронная почта", blank=True)
     phone = models.CharField("телефон", max_length=50, blank=True)
@@ -118,6 +124,14 @@ class Person(TimeStampedModel):
     @property
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
+
+    @property
+    def teaching_years(self) -> int | None:
+        """Whole years of teaching today (from teaching_since), None when the date is not known."""
+        if self.teaching_since is None:
+            return None
+        start, today = self.teaching_since, timezone.localdate()
+        return max(0, today.year - start.year - ((today.month, today.day) < (start.month, start.day)))
 
     @property
     def is_minor(self) -> bool:

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from nastavnik.core.text import capitalize_name, normalize_class_name, normalize_spaces, search_key
+from nastavnik.core.text import capitalize_name, normalize_class_name, normalize_spaces, search_key, years_before
 from nastavnik.orgs.models import Municipality, Organization, Region, scope_of
 
 from .access import access_for, forget_access, require
@@ -36,7 +36,7 @@ from .models import (
 
 PERSON_FIELDS = (
     "last_name", "first_name", "patronymic", "gender", "birth_date", "category",
-    "class_name", "position", "subject", "email", "phone",
+    "class_name", "position", "subject", "email", "phone", "teaching_since",
 )  # fmt: skip
 NO_RIGHTS_PEOPLE = "Изменять список участников могут руководитель и куратор организации."
 
@@ -86,6 +86,14 @@ def _fill_person(person: Person, data: dict) -> None:
             errors["birth_date"] = "Дата рождения не может быть в будущем."
         elif person.birth_date.year < today.year - 110:
             errors["birth_date"] = "Проверьте год рождения."
+    if person.teaching_since:
+        today = timezone.localdate()
+        if person.teaching_since > today:
+            errors["teaching_since"] = "Дата начала педагогической деятельности не может быть в будущем."
+        elif person.birth_date and person.teaching_since < years_before(person.birth_date, -14):
+            errors["teaching_since"] = "Дата начала педагогической деятельности раньше 14 лет участника: проверьте год."
+        elif person.teaching_since.year < today.year - 80:
+            errors["teaching_since"] = "Проверьте год начала педагогической деятельности."
     if errors:
         raise ValidationError(errors)
     person.fio_key = search_key(person.last_name, person.first_name, person.patronymic)
