@@ -2,9 +2,10 @@
 mentorships exist (run after build_mentorships): commitment agreements (one still waiting for a
 mentee), the fit check after the trial meeting with one «нет» and its open re-match offer, ratings
 of the past meetings with one low rating, pulses, and one open safety flag — so the curator's home
-page shows alerts. A participant with an account acts as themselves; the others' answers are
-entered by the platform admin as the curator enters paper forms. The same on every run (fixed seed;
-the services never duplicate an answer)."""
+page shows alerts; then the endings: one pair with a planned ending (the final meeting next week) and
+one pair completed by its plan with the final feedback of both sides. A participant with an account
+acts as themselves; the others' answers are entered by the platform admin as the curator enters paper
+forms. The same on every run (fixed seed; the services never duplicate an answer)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import random
 from django.utils import timezone
 
 from nastavnik.feedback import services
+from nastavnik.mentorships import services as mentorship_services
 from nastavnik.mentorships.models import Meeting, MeetingKind, MeetingStatus, Mentorship, MentorshipStatus
 
 SEED = 20261007
@@ -32,7 +34,8 @@ FLAG_TEXT = "Наставник просит встречаться вне шк�
 
 def build_feedback(*, admin, organization, academic_year, today: dt.date) -> dict[str, int]:
     rng = random.Random(f"{SEED}:{organization.short_name}")
-    counts = {"agreements": 0, "ratings": 0, "fit_checks": 0, "pulses": 0, "flags": 0}
+    counts = {"agreements": 0, "ratings": 0, "fit_checks": 0, "pulses": 0, "flags": 0, "planned_endings": 0}
+    counts["final_feedback"] = 0
     mentorships = list(
         Mentorship.objects.filter(
             organization=organization, academic_year=academic_year, status=MentorshipStatus.ACTIVE
@@ -118,4 +121,60 @@ def build_feedback(*, admin, organization, academic_year, today: dt.date) -> dic
     elif (first := flag_pair.members.first()) is not None:
         services.flag_raise(actor=admin, mentorship=flag_pair, text=FLAG_TEXT, person=first.person)
         counts["flags"] += 1
+    # the planned ending avoids the pairs of the alerts (the flag, the «нет»; the low rating if it can)
+    busy = {flag_pair.pk, low_pair.pk, no_pair.pk if no_pair else None}
+    _endings(admin, mentorships, busy=busy, spare={low_pair.pk} - {no_pair.pk if no_pair else None},
+             today=today, counts=counts, rng=rng)  # fmt: skip
     return counts
+
+
+FINAL_USEFUL = (
+    "Разбор трудных заданий и честные советы, как готовиться.",
+    "Поддержка и понятный план: что делать каждую неделю.",
+    "Наставляемый стал увереннее, сам предлагает темы встреч.",
+)
+FINAL_IMPROVE = ("Чаще встречаться очно.", "Раньше начать работу над проектом.", "")
+
+
+def _final_at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(17, 30)))  # not at a regular meeting's time
+
+
+def _endings(admin, mentorships, *, busy, spare, today: dt.date, counts, rng) -> None:
+    """The final feedback of both sides of the pair completed by its plan (demo/mentorships.py; entered
+    as paper forms), and one active pair with a planned ending — the final meeting next week — a pair
+    without logins first, so the demo's mentor and mentee keep their pair as it was. Already built:
+    nothing changes."""
+
+    def quiet(m):
+        return m.mentor.user_id is None and not any(mm.person.user_id for mm in m.members.all())
+
+    first = mentorships[0]
+    planned = Mentorship.objects.filter(
+        organization=first.organization, academic_year=first.academic_year, planned_end_date__isnull=False
+    )
+    for done in (
+        planned.exclude(status=MentorshipStatus.ACTIVE).select_related("mentor").prefetch_related("members__person")
+    ):
+        if done.final_feedback.exists():
+            continue
+        for person, role in services.final_respondents(done):
+            services.final_feedback_answer(
+                actor=admin, mentorship=done, person=person, goal_reached=rng.randint(8, 10),
+                wants_continue=True, wants_to_mentor=rng.random() < 0.5 if role == "mentee" else None,
+                most_useful=rng.choice(FINAL_USEFUL), to_improve=rng.choice(FINAL_IMPROVE),
+            )  # fmt: skip
+            counts["final_feedback"] += 1
+    next_week = today + dt.timedelta(days=7)
+    if planned.filter(status=MentorshipStatus.ACTIVE).exists() or not first.academic_year.contains(next_week):
+        return
+    candidates = [m for m in mentorships if m.pk not in busy] or [m for m in mentorships if m.pk in spare]
+    if not candidates:
+        return
+    pair = sorted(candidates, key=lambda m: (not quiet(m), m.pk))[0]
+    start = _final_at(next_week)
+    mentorship_services.mentorship_plan_end(
+        actor=admin, mentorship=pair, reason="completed", starts_at=start, ends_at=start + dt.timedelta(hours=1),
+        format="in_person", place="кабинет наставника",
+    )  # fmt: skip
+    counts["planned_endings"] += 1

@@ -164,10 +164,20 @@ def build_mentorships(*, admin, organization, academic_year, today: dt.date) -> 
                 mentor_entry=mentor, mentee_entries=[entry], activate=True, start_date=day(58 + index),
                 order_number=f"{60 + index}-о", order_date=day(57),
             )  # fmt: skip
-            services.mentorship_end(
-                actor=admin, mentorship=done, reason="goal_reached_early", early=True, end_date=day(88),
-                comment="Наставляемый выполнил план раньше срока: исправил оценки и защитил проект",
-            )  # fmt: skip
+            if index == 0 and day(88) > done.start_date:
+                # the first of them ended by its plan: the final meeting, then the final feedback (demo/feedback.py)
+                final = _aware(day(88), 17, 30)
+                services.mentorship_plan_end(
+                    actor=admin, mentorship=done, reason="goal_reached_early", starts_at=final,
+                    ends_at=final + dt.timedelta(hours=1), format="in_person", place="актовый зал",
+                    topic="Итоговая встреча: цель достигнута", now=final - dt.timedelta(days=2),
+                )  # fmt: skip
+                services.mentorship_complete_planned(actor=admin, mentorship=done, end_date=day(88))
+            else:
+                services.mentorship_end(
+                    actor=admin, mentorship=done, reason="goal_reached_early", early=True, end_date=day(88),
+                    comment="Наставляемый выполнил план раньше срока: исправил оценки и защитил проект",
+                )  # fmt: skip
             counts["mentorships"] += 1
             mentor.refresh_from_db()
 

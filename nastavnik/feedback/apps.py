@@ -30,4 +30,7 @@ class FeedbackConfig(AppConfig):
         )
         auditlog.register(models.RematchOffer, include_fields=["status", "note"])
         auditlog.register(models.AlertSettings, include_fields=["low_rating", "missed_in_a_row", "inactive_days"])
+        auditlog.register(
+            models.FinalFeedback, include_fields=["person", "answered_by", "goal_reached", "wants_continue"]
+        )
         reminders.register_sources()

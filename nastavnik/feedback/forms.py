@@ -140,3 +140,36 @@ class RematchForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _fix_radios(self)
+
+
+YES_NO = [("yes", "Да"), ("no", "Нет")]
+
+
+class FinalFeedbackForm(PersonChoiceMixin, StyledFormMixin, forms.Form):
+    """The final feedback (issue 7.5). `mentee_side` — the question «стать наставником» is asked of mentees."""
+
+    goal_reached = _score_field("Насколько достигнута цель работы пары? (1 — совсем нет, 10 — полностью)")
+    most_useful = forms.CharField(label="Что было самым полезным?", required=False, widget=forms.Textarea({"rows": 3}))
+    to_improve = forms.CharField(label="Что стоит улучшить?", required=False, widget=forms.Textarea({"rows": 3}))
+    wants_continue = forms.ChoiceField(
+        label="Хотите продолжить участие в наставничестве?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Ответьте «да» или «нет»."},
+    )
+    wants_to_mentor = forms.ChoiceField(
+        label="Хотите сами стать наставником?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(
+        label="Комментарий", required=False, widget=forms.Textarea({"rows": 2}), help_text="Ответ видит куратор."
+    )
+
+    def __init__(self, *args, people=(), mentee_side=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_person_field(list(people))
+        if not mentee_side:
+            del self.fields["wants_to_mentor"]
+        _fix_radios(self)

@@ -247,3 +247,45 @@ class SafetyFlag(TimeStampedModel):
 
     def __str__(self):
         return f"Сообщение о безопасности № {self.pk}"
+
+
+class FinalRole(models.TextChoices):
+    MENTOR = "mentor", "Наставник"
+    MENTEE = "mentee", "Наставляемый"
+
+
+class FinalFeedback(TimeStampedModel):
+    """The final feedback when a pair's ending is planned (issue 7.5): one answer per person (the mentor,
+    each mentee; a guardian may answer for a minor child) per mentorship. The mentees' `goal_reached`
+    is what a satisfaction picture reads."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="final_feedback")
+    person = models.ForeignKey(Person, verbose_name="участник", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField("сторона", max_length=10, choices=FinalRole.choices)
+    answered_by = models.ForeignKey(
+        Person, verbose_name="ответил", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="внёс", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    goal_reached = _rating("насколько достигнута цель")
+    most_useful = models.TextField("что было самым полезным", blank=True)
+    to_improve = models.TextField("что улучшить", blank=True)
+    wants_continue = models.BooleanField("хочет продолжить")
+    wants_to_mentor = models.BooleanField("хочет стать наставником", null=True, blank=True)
+    comment = models.TextField("комментарий", blank=True)
+
+    class Meta:
+        verbose_name = "итоговая обратная связь"
+        verbose_name_plural = "итоговая обратная связь"
+        ordering = ["mentorship", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "person"], name="final_feedback_unique"),
+            models.CheckConstraint(
+                condition=Q(goal_reached__gte=RATING_MIN, goal_reached__lte=RATING_MAX), name="final_feedback_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Итоговая обратная связь: {self.person} — {self.goal_reached}"

@@ -438,3 +438,138 @@ def alerts_for(
     order = {"flag": 0, "rematch": 1, "low_rating": 2, "low_pulse": 3, "missed": 4, "inactive": 5}
     alerts.sort(key=lambda a: (order[a.kind], -a.date.toordinal()))
     return alerts
+
+
+# --- the final feedback of a planned ending (issue 7.5) -----------------------------------------------------
+@dataclass
+class FinalRow:
+    person: object
+    role: str
+    answered: bool = False
+    answer: object = None  # FinalFeedback, shown to the staff and to whoever answers for the person
+    mine: bool = False  # the viewer answers for this person (themselves, a minor child)
+
+
+@dataclass
+class FinalBox:
+    mentorship: Mentorship
+    open: bool
+    meeting: Meeting | None = None  # the final meeting (the latest not cancelled)
+    rows: list = field(default_factory=list)
+    sees_answers: bool = False
+    can_answer: bool = False  # the viewer may fill in the form (for someone)
+    manage: bool = False  # «завершить сейчас», «отменить завершение»
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.rows if r.answered)
+
+    @property
+    def pending_mine(self) -> list:
+        return [r for r in self.rows if r.mine and not r.answered]
+
+
+def final_feedback_for(*, actor, mentorship: Mentorship) -> FinalBox:
+    """What the pair's page shows of a planned ending: the final meeting, who has answered the final
+    feedback (everyone who sees the pair), the answers (the staff; a participant sees their own)."""
+    from nastavnik.mentorships.models import MeetingKind
+
+    from .models import FinalFeedback
+
+    is_open = services.final_feedback_open(mentorship)
+    box = FinalBox(mentorship=mentorship, open=is_open)
+    if not is_open:
+        return box
+    side = services.side_of(actor, mentorship)
+    closed_year = mentorship_selectors.services.year_is_closed(mentorship.organization, mentorship.academic_year)
+    box.meeting = (
+        Meeting.objects.filter(mentorship=mentorship, kind=MeetingKind.FINAL)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    answers = {a.person_id: a for a in FinalFeedback.objects.filter(mentorship=mentorship)}
+    box.sees_answers = sees_all_feedback(actor, mentorship)
+    mine = set(side.answers_for())
+    for person, role in services.final_respondents(mentorship):
+        answer = answers.get(person.pk)
+        shown = answer if (box.sees_answers or person.pk in mine) else None
+        box.rows.append(
+            FinalRow(person=person, role=role, answered=answer is not None, answer=shown, mine=person.pk in mine)
+        )
+    box.can_answer = not closed_year and (any(r.mine for r in box.rows) or side.manage)
+    box.manage = side.manage and mentorship.status == MentorshipStatus.ACTIVE
+    return box
+
+
+@dataclass(frozen=True)
+class FinalTodo:
+    mentorship: Mentorship
+    person: object  # whose answer is awaited
+    role: str  # "mentor", "mentee" (the viewer's own) or "guardian" (for a minor child)
+
+
+def final_feedback_todo(*, person_id: int | None, child_ids=frozenset(), now: dt.datetime | None = None) -> list:
+    """The final feedback the person (or their minor children) still owes: pairs whose ending is planned or
+    that were completed by their plan within the last 30 days. Three SQL queries, whatever the number."""
+    from nastavnik.mentorships.models import MentorshipMentee
+
+    from .models import FinalFeedback
+
+    if not person_id:
+        return []
+    today = timezone.localdate(now)
+    since = today - dt.timedelta(days=30)
+    ids = {person_id, *child_ids}
+    member_of = MentorshipMentee.objects.filter(person_id__in=ids).values("mentorship_id")
+    mentorships = list(
+        Mentorship.objects.filter(Q(mentor_id=person_id) | Q(pk__in=member_of), planned_end_date__isnull=False)
+        .filter(Q(status=MentorshipStatus.ACTIVE) | Q(end_date__gte=since))
+        .exclude(status=MentorshipStatus.PROPOSED)
+        .select_related("mentor", "form")
+        .prefetch_related(mentorship_selectors._members_prefetch())
+        .order_by("planned_end_date", "pk")
+    )
+    if not mentorships:
+        return []
+    answered = set(FinalFeedback.objects.filter(mentorship__in=mentorships).values_list("mentorship_id", "person_id"))
+    todo = []
+    for m in mentorships:
+        for person, role in services.final_respondents(m):
+            if (m.pk, person.pk) in answered:
+                continue
+            if person.pk == person_id:
+                todo.append(FinalTodo(mentorship=m, person=person, role=role))
+            elif person.pk in child_ids and role == "mentee":
+                age = person.age_on(today)
+                if age is None or age < 18:
+                    todo.append(FinalTodo(mentorship=m, person=person, role="guardian"))
+    return todo
+
+
+def final_feedback_summary(*, organization: Organization, academic_year: AcademicYear) -> dict:
+    """For the satisfaction picture (monitoring may read it): the final feedback of the organisation's year
+    by side — answers, the mean «цель достигнута» (1–10), how many want to continue and (mentees) to
+    become mentors. One SQL aggregate whatever the number of pairs."""
+    from django.db.models import Avg, Count
+
+    from .models import FinalFeedback, FinalRole
+
+    rows = (
+        FinalFeedback.objects.filter(mentorship__organization=organization, mentorship__academic_year=academic_year)
+        .values("role")
+        .annotate(
+            answers=Count("pk"),
+            goal_mean=Avg("goal_reached"),
+            want_continue=Count("pk", filter=Q(wants_continue=True)),
+            want_to_mentor=Count("pk", filter=Q(wants_to_mentor=True)),
+        )
+        .order_by()
+    )
+    empty = {"answers": 0, "goal_mean": None, "want_continue": 0, "want_to_mentor": 0}
+    result = {role: dict(empty) for role in FinalRole.values}
+    for row in rows:
+        role = row.pop("role")
+        row["goal_mean"] = round(row["goal_mean"], 1) if row["goal_mean"] is not None else None
+        result[role] = row
+    return result

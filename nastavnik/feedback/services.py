@@ -44,6 +44,8 @@ from .models import (
     Agreement,
     AgreementAcceptance,
     AlertSettings,
+    FinalFeedback,
+    FinalRole,
     FitCheck,
     FlagStatus,
     MeetingRating,
@@ -60,6 +62,7 @@ CLOSED = "Пара завершена или учебный год закрыт:
 RATING_RANGE = f"Оценка — целое число от {RATING_MIN} до {RATING_MAX}."
 FLAG_KIND = "safety_flag"
 REMATCH_KIND = "rematch_offer"
+FINAL_REQUEST_KIND = "final_feedback_request"
 
 
 # --- who is who in a pair -----------------------------------------------------------------------------------
@@ -448,3 +451,122 @@ def flag_close(*, actor, flag: SafetyFlag, note: str, now: dt.datetime | None = 
     flag.status, flag.closed_by, flag.closed_at, flag.closing_note = FlagStatus.CLOSED, actor, now, note
     flag.save()
     return flag
+
+
+# --- the final feedback of a planned ending (issue 7.5) -----------------------------------------------------
+FINAL_NOT_OPEN = "Итоговую обратную связь собирают, когда куратор запланировал завершение пары."
+FINAL_YEAR_CLOSED = "Учебный год закрыт: итоговая обратная связь только для просмотра."
+
+
+def final_feedback_open(mentorship: Mentorship) -> bool:
+    """The ending is planned (the pair is active with a planned end), or the pair was completed by its
+    plan (the planned fields stay on a pair completed that way; an ending «at once» clears them)."""
+    return bool(mentorship.planned_end_date) and mentorship.status != "proposed"
+
+
+def final_respondents(mentorship: Mentorship) -> list[tuple[Person, str]]:
+    """Who is asked: the mentor and each mentee who was in the pair at its end (or still is)."""
+    people = [(mentorship.mentor, FinalRole.MENTOR)]
+    for member in mentorship.members.all():
+        stayed = member.left_on is None or (mentorship.end_date and member.left_on >= mentorship.end_date)
+        if stayed:
+            people.append((member.person, FinalRole.MENTEE))
+    return people
+
+
+def _final_recipients(mentorship: Mentorship, today: dt.date) -> list[Person]:
+    """The respondents and the guardians of minor mentees (who may answer for the child)."""
+    from nastavnik.people.models import GuardianLink
+
+    people = {p.pk: p for p, _role in final_respondents(mentorship)}
+    minors = [
+        p.pk
+        for p, role in final_respondents(mentorship)
+        if role == FinalRole.MENTEE and (age := p.age_on(today)) is not None and age < 18
+    ]
+    for link in GuardianLink.objects.filter(child_id__in=minors).select_related("guardian"):
+        people.setdefault(link.guardian_id, link.guardian)
+    return list(people.values())
+
+
+def final_feedback_ask(*, mentorship: Mentorship, meeting: Meeting) -> int:
+    """Ask both sides for the final feedback (a notification to each; the form is on the pair's page
+    and in the cabinets). Returns how many were asked."""
+    start = timezone.localtime(meeting.starts_at)
+    recipients = _final_recipients(mentorship, timezone.localdate())
+    for person in recipients:
+        notifications.notify(
+            person=person,
+            kind=FINAL_REQUEST_KIND,
+            title="Пара завершается: поделитесь итогами",
+            text=f"Итоговая встреча — {start:%d.%m.%Y} в {start:%H:%M}. Ответьте на несколько вопросов: насколько "
+            "достигнута цель, что было полезно, что улучшить. Ответ видит куратор.",
+            url=reverse("feedback:final", args=[mentorship.pk]),
+        )
+    return len(recipients)
+
+
+def _yes_no(value, field: str, message: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in ("yes", "да", "1", "true"):
+        return True
+    if text in ("no", "нет", "0", "false"):
+        return False
+    raise ValidationError({field: message})
+
+
+@transaction.atomic
+def final_feedback_answer(
+    *,
+    actor,
+    mentorship: Mentorship,
+    person: Person,
+    goal_reached,
+    wants_continue,
+    most_useful: str = "",
+    to_improve: str = "",
+    wants_to_mentor=None,
+    comment: str = "",
+) -> tuple[FinalFeedback, bool]:
+    """One answer per person and mentorship: the mentor and each mentee for themselves, a guardian for a
+    minor child, the curator from a paper form. A second submission changes the answer (no second row).
+    Returns (answer, created)."""
+    mentorship.refresh_from_db(fields=["status", "planned_end_date", "planned_end_reason", "end_date"])
+    side = side_of(actor, mentorship)
+    respondents = {p.pk: role for p, role in final_respondents(mentorship)}
+    if person.pk in side.answers_for() and person.pk in respondents:
+        from_paper = False
+    else:
+        require(side.manage and person.pk in respondents, NOT_PARTICIPANT)
+        from_paper = True
+    require(
+        not mentorship_services.year_is_closed(mentorship.organization, mentorship.academic_year), FINAL_YEAR_CLOSED
+    )
+    if not final_feedback_open(mentorship):
+        raise ValidationError(FINAL_NOT_OPEN)
+    role = respondents[person.pk]
+    values = {
+        "role": role,
+        "goal_reached": _clean_rating(goal_reached, "goal_reached"),
+        "wants_continue": _yes_no(wants_continue, "wants_continue", "Ответьте «да» или «нет»."),
+        "most_useful": (most_useful or "").strip()[:3000],
+        "to_improve": (to_improve or "").strip()[:3000],
+        "comment": (comment or "").strip()[:3000],
+        "wants_to_mentor": None,
+        "answered_by_id": person.pk if from_paper else side.person_id,
+        "recorded_by": actor,
+    }
+    if role == FinalRole.MENTEE:
+        values["wants_to_mentor"] = _yes_no(
+            wants_to_mentor, "wants_to_mentor", "Ответьте, хотите ли вы сами стать наставником: «да» или «нет»."
+        )
+    row = FinalFeedback.objects.select_for_update().filter(mentorship=mentorship, person=person).first()
+    created = row is None
+    if created:
+        row = FinalFeedback(mentorship=mentorship, person=person)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    return row, created

@@ -22,6 +22,7 @@ urlpatterns = [
     path("m/<int:pk>/agreement/accept/", views.agreement_accept, name="agreement_accept"),
     path("m/<int:pk>/fit/", views.fit_check, name="fit"),
     path("m/<int:pk>/pulse/", views.pulse, name="pulse"),
+    path("m/<int:pk>/final/", views.final, name="final"),
     path("m/<int:pk>/concern/", views.flag_create, name="flag_create"),
     path("meetings/<int:pk>/rate/", views.rate, name="rate"),
 ]

@@ -26,6 +26,7 @@ from . import selectors, services
 from .forms import (
     AgreementForm,
     AlertSettingsForm,
+    FinalFeedbackForm,
     FitCheckForm,
     FlagCloseForm,
     FlagForm,
@@ -263,6 +264,73 @@ def pulse(request, pk):
         editable=side.participant and not side.closed and due is not None,
         template="feedback/rate.html",
         breadcrumbs=_care_crumbs(m, ("Пульс отношений", None)),
+    )
+
+
+@login_required
+def final(request, pk):
+    """The final feedback of a planned ending: the mentor, each mentee, the guardian of a minor (and the
+    curator from a paper form) answer; a second submission changes the answer."""
+    m = selectors.mentorship_for(actor=request.user, pk=pk)
+    box = selectors.final_feedback_for(actor=request.user, mentorship=m)
+    side = services.side_of(request.user, m)
+    rows = [r for r in box.rows if r.mine] or (box.rows if side.manage else [])
+    people = [r.person for r in rows]
+    roles = {r.person.pk: r.role for r in rows}
+    chosen_pk = request.POST.get("person") or request.GET.get("person")
+    current = next((r for r in rows if str(r.person.pk) == str(chosen_pk)), None)
+    current = current or next((r for r in rows if not r.answered), None) or (rows[0] if rows else None)
+    initial = {}
+    if current is not None and current.answer is not None:
+        a = current.answer
+        initial = {
+            "goal_reached": str(a.goal_reached), "most_useful": a.most_useful, "to_improve": a.to_improve,
+            "wants_continue": "yes" if a.wants_continue else "no", "comment": a.comment,
+            "wants_to_mentor": "" if a.wants_to_mentor is None else ("yes" if a.wants_to_mentor else "no"),
+        }  # fmt: skip
+    if current is not None and len(people) > 1:
+        initial["person"] = str(current.person.pk)
+    mentee_side = any(role == "mentee" for role in roles.values())
+    form = FinalFeedbackForm(request.POST or None, initial=initial, people=people, mentee_side=mentee_side)
+    if request.method == "POST":
+        require(bool(rows), services.NOT_PARTICIPANT)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                _row, created = services.final_feedback_answer(
+                    actor=request.user,
+                    mentorship=m,
+                    person=form.chosen_person(),
+                    goal_reached=data["goal_reached"],
+                    wants_continue=data["wants_continue"],
+                    most_useful=data["most_useful"],
+                    to_improve=data["to_improve"],
+                    wants_to_mentor=data.get("wants_to_mentor") or None,
+                    comment=data["comment"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Спасибо! Итоги сохранены." if created else "Ответ изменён.")
+                return redirect("mentorships:detail", m.pk)
+    if box.meeting is not None:
+        start = timezone.localtime(box.meeting.starts_at)
+        intro = f"Итоговая встреча — {date_ru(start.date())}, {start:%H:%M}. "
+    else:
+        intro = ""
+    intro += "Несколько вопросов об итогах работы пары. Ответ видит куратор программы."
+    return _form_page(
+        request,
+        title="Итоговая обратная связь",
+        intro=intro,
+        form=form,
+        editable=box.open and box.can_answer and bool(rows),
+        not_open=not box.open,
+        breadcrumbs=[
+            ("Главная", reverse("home")),
+            (f"Пара: наставник {m.mentor.short_name}", reverse("mentorships:detail", args=[m.pk])),
+            ("Итоговая обратная связь", None),
+        ],
     )
 
 

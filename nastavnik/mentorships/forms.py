@@ -17,6 +17,9 @@ from .models import (
     PlanItemStatus,
     WorkFormat,
 )
+from .services import PLANNED_END_REASONS
+
+REASON_FROM_LIST = "Выберите причину завершения из списка."
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -96,6 +99,34 @@ class EndForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {"end_date": timezone.localdate(), "early": "0"})
         super().__init__(*args, **kwargs)
         self.fields["early"].widget.attrs["class"] = "form-check-input"
+
+
+class PlanEndForm(StyledFormMixin, forms.Form):
+    """A planned ending: the reason from the list and the final meeting (the services check both)."""
+
+    reason = forms.ChoiceField(
+        label="Причина завершения",
+        choices=[("", "— выберите —"), *[(r.value, r.label) for r in EndReason if r in PLANNED_END_REASONS]],
+        error_messages={"required": REASON_FROM_LIST, "invalid_choice": REASON_FROM_LIST},
+    )
+    date = forms.DateField(label="Дата итоговой встречи", widget=DateInput())
+    start_time = forms.TimeField(label="Начало", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label="Окончание", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    format = forms.ChoiceField(label="Формат", choices=WorkFormat.choices, initial=WorkFormat.IN_PERSON)
+    place = forms.CharField(label="Место", required=False, max_length=300)
+    link = forms.URLField(
+        label="Ссылка (для дистанционной встречи)", required=False, max_length=500, assume_scheme="https"
+    )
+    topic = forms.CharField(label="Тема", max_length=300, initial="Итоговая встреча: подводим итоги")
+
+    def __init__(self, *args, **kwargs):
+        import datetime as dt
+
+        kwargs.setdefault(
+            "initial",
+            {"date": timezone.localdate() + dt.timedelta(days=7), "start_time": "15:00", "end_time": "16:00"},
+        )
+        super().__init__(*args, **kwargs)
 
 
 # --- meetings -----------------------------------------------------------------------------------------------

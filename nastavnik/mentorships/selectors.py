@@ -395,10 +395,26 @@ class Cabinet:
     as_mentee: list = field(default_factory=list)
     as_guardian: list = field(default_factory=list)
     upcoming: list = field(default_factory=list)  # next meetings of all the person's pairs
+    final: list = field(default_factory=list)  # feedback.selectors.FinalTodo: the final feedback still owed
 
     @property
     def empty(self) -> bool:
-        return not (self.as_mentor or self.as_mentee or self.as_guardian)
+        return not (self.as_mentor or self.as_mentee or self.as_guardian or self.final)
+
+    def _final(self, role: str) -> list:
+        return [f for f in self.final if f.role == role]
+
+    @property
+    def final_as_mentor(self) -> list:
+        return self._final("mentor")
+
+    @property
+    def final_as_mentee(self) -> list:
+        return self._final("mentee")
+
+    @property
+    def final_as_guardian(self) -> list:
+        return self._final("guardian")
 
 
 def cabinet_for(user, *, now: dt.datetime | None = None) -> Cabinet:
@@ -412,6 +428,9 @@ def cabinet_for(user, *, now: dt.datetime | None = None) -> Cabinet:
         return cabinet
     now = now or timezone.now()
     today = timezone.localdate(now)
+    from nastavnik.feedback.selectors import final_feedback_todo
+
+    cabinet.final = final_feedback_todo(person_id=pid, child_ids=access.child_ids, now=now)
     ids = {pid, *access.child_ids}
     member_of = MentorshipMentee.objects.filter(person_id__in=ids).values("mentorship_id")
     mentorships = list(

@@ -337,14 +337,25 @@ def mentorship_end(
     early: bool,
 ) -> Mentorship:
     """Complete the work of a pair (`early=False`) or end it early with a reason from the list (a proposed
-    pair can only be ended early — it never started). Mentees of a completed pair complete the program;
-    after an early end they return to the base to be matched again (unless the goal was reached)."""
-    from nastavnik.pools import services as pools
-
+    pair can only be ended early — it never started), at once. Mentees of a completed pair complete the
+    program; after an early end they return to the base to be matched again (unless the goal was
+    reached). A planned ending (the final meeting) is dropped: the pair ends now."""
     _require_manage(actor, mentorship)
     mentorship = Mentorship.objects.select_for_update().select_related("mentor_entry").get(pk=mentorship.pk)
     if mentorship.status not in OPEN_STATUSES:
         raise ValidationError(f"Пара уже {mentorship.get_status_display().lower()}.")
+    if mentorship.planned_end_date:
+        mentorship.planned_end_date, mentorship.planned_end_reason = None, ""
+    return _finish(actor=actor, mentorship=mentorship, reason=reason, comment=comment, end_date=end_date, early=early)
+
+
+def _finish(
+    *, actor, mentorship: Mentorship, reason: str, comment: str = "", end_date: dt.date | None, early: bool
+) -> Mentorship:
+    """The ending itself (the mentorship is locked and open; rights are checked by the caller): `actor`
+    moves the pool statuses, so it is a manager of the organisation."""
+    from nastavnik.pools import services as pools
+
     if early:
         if reason not in EARLY_END_REASONS:
             raise ValidationError({"reason": "Выберите причину досрочного завершения из списка."})
@@ -400,6 +411,124 @@ def mentorship_end(
     mentorship.status_changed_at = timezone.now()
     mentorship.save()
     return mentorship
+
+
+# --- the planned ending (issue 7.5): the final meeting and the final feedback first -------------------------
+PLANNED_END_REASONS = (EndReason.COMPLETED, EndReason.GOAL_REACHED_EARLY, EndReason.OWN_WISH)
+FINAL_TOPIC = "Итоговая встреча: подводим итоги"
+
+
+def _org_manager_user(organization: Organization):
+    """A curator (or else the director) of the organisation with an account: on whose authority the pair
+    planned by the curator completes when the mentee confirms the final meeting."""
+    from nastavnik.people.models import Role, RoleKind
+
+    roles = (
+        Role.objects.filter(
+            organization=organization, kind__in=[RoleKind.CURATOR, RoleKind.DIRECTOR], person__user__is_active=True
+        )
+        .select_related("person__user")
+        .order_by("pk")
+    )
+    ordered = sorted(roles, key=lambda r: r.kind != RoleKind.CURATOR)
+    for role in ordered:
+        if can_manage_org(role.person.user, organization):
+            return role.person.user
+    return None
+
+
+@transaction.atomic
+def mentorship_plan_end(
+    *,
+    actor,
+    mentorship: Mentorship,
+    reason: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    format: str,
+    place: str = "",
+    link: str = "",
+    topic: str = FINAL_TOPIC,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """The curator plans the ending of an active pair: the reason from the list and the final meeting
+    (kind «итоговая», the meeting rules apply: not in the past, in the academic year, …). The pair stays
+    active until the final meeting is confirmed as held (or the curator completes it at once); the
+    mentor, the mentees and the guardians of minors are asked for the final feedback. The same plan
+    submitted twice is one plan."""
+    from .models import MeetingKind, MeetingStatus
+
+    _require_manage(actor, mentorship)
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if mentorship.status == MentorshipStatus.PROPOSED:
+        raise ValidationError("Пара ещё не закреплена приказом: её можно только отменить.")
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise ValidationError(f"Пара уже {mentorship.get_status_display().lower()}: планировать завершение нечего.")
+    if reason not in PLANNED_END_REASONS:
+        raise ValidationError({"reason": "Выберите причину завершения из списка."})
+    if mentorship.planned_end_date:
+        same = Meeting.objects.filter(
+            mentorship=mentorship, kind=MeetingKind.FINAL, starts_at=starts_at, status=MeetingStatus.PLANNED
+        ).first()
+        if same is not None and mentorship.planned_end_reason == reason:
+            return same  # the same form sent twice
+        raise ValidationError(
+            f"Завершение уже запланировано на {date_ru(mentorship.planned_end_date)}: "
+            "чтобы изменить его, сначала отмените запланированное завершение."
+        )
+    meeting = meeting_schedule(
+        actor=actor, mentorship=mentorship, kind=MeetingKind.FINAL, starts_at=starts_at, ends_at=ends_at,
+        format=format, topic=topic or FINAL_TOPIC, place=place, link=link, now=now,
+    )  # fmt: skip
+    if meeting.kind != MeetingKind.FINAL:
+        raise ValidationError({"date": "На это время у пары уже назначена другая встреча: выберите другое время."})
+    mentorship.planned_end_date = timezone.localtime(meeting.starts_at).date()
+    mentorship.planned_end_reason = reason
+    mentorship.save(update_fields=["planned_end_date", "planned_end_reason", "updated_at"])
+    from nastavnik.feedback.services import final_feedback_ask
+
+    final_feedback_ask(mentorship=mentorship, meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def mentorship_cancel_planned_end(*, actor, mentorship: Mentorship) -> Mentorship:
+    """The curator cancels the planned ending: the final meeting (if it is still ahead) is cancelled, the
+    pair goes on. The final feedback already given stays."""
+    from .models import MeetingKind, MeetingStatus
+
+    _require_manage(actor, mentorship)
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise ValidationError(f"Пара уже {mentorship.get_status_display().lower()}: отменять нечего.")
+    if not mentorship.planned_end_date:
+        return mentorship  # cancelled already (a double click)
+    Meeting.objects.filter(
+        mentorship=mentorship, kind=MeetingKind.FINAL, status=MeetingStatus.PLANNED, starts_at__gt=timezone.now()
+    ).update(status=MeetingStatus.CANCELLED, cancel_reason="Завершение пары отменено", updated_at=timezone.now())
+    mentorship.planned_end_date, mentorship.planned_end_reason = None, ""
+    mentorship.save(update_fields=["planned_end_date", "planned_end_reason", "updated_at"])
+    return mentorship
+
+
+def _complete_planned(*, actor, mentorship: Mentorship, end_date: dt.date) -> Mentorship:
+    reason = mentorship.planned_end_reason or EndReason.COMPLETED
+    return _finish(
+        actor=actor, mentorship=mentorship, reason=reason, end_date=end_date, early=reason != EndReason.COMPLETED
+    )
+
+
+@transaction.atomic
+def mentorship_complete_planned(*, actor, mentorship: Mentorship, end_date: dt.date | None = None) -> Mentorship:
+    """«Завершить сейчас»: the curator completes a pair whose ending is planned, with the planned reason,
+    today or on `end_date` (not in the future; the final meeting need not have taken place)."""
+    _require_manage(actor, mentorship)
+    mentorship = Mentorship.objects.select_for_update().select_related("mentor_entry").get(pk=mentorship.pk)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise ValidationError(f"Пара уже {mentorship.get_status_display().lower()}.")
+    if not mentorship.planned_end_date:
+        raise ValidationError("Завершение пары не запланировано: выберите причину и завершите пару в форме ниже.")
+    return _complete_planned(actor=actor, mentorship=mentorship, end_date=end_date or timezone.localdate())
 
 
 # --- meetings (seed 000, stage 6.1–6.7) ---------------------------------------------------------------------
@@ -517,11 +646,15 @@ def meeting_cancel(*, actor, meeting, reason: str):
 def meeting_confirm(*, actor, meeting, now: dt.datetime | None = None):
     """A mentee of the pair confirms that the meeting took place: once per mentee (a second time changes
     nothing); the meeting becomes «состоялась» and the journal entry made from it is signed."""
-    from .models import JournalEntry, JournalSignature, MeetingConfirmation, MeetingStatus
+    from .models import JournalEntry, JournalSignature, MeetingConfirmation, MeetingKind, MeetingStatus
 
     person = _person_of(actor)
     mentorship = meeting.mentorship
-    if person is None or person.pk not in active_member_ids(mentorship):
+    members = active_member_ids(mentorship)
+    if meeting.kind == MeetingKind.FINAL and not mentorship.is_open:
+        # the pair was completed when the first mentee confirmed the final meeting: the others still may
+        members = set(mentorship.members.values_list("person_id", flat=True))
+    if person is None or person.pk not in members:
         raise PermissionDenied("Подтверждает встречу наставляемый этой пары.")
     _require_open(mentorship.organization, mentorship.academic_year)
     now = now or timezone.now()
@@ -538,7 +671,26 @@ def meeting_confirm(*, actor, meeting, now: dt.datetime | None = None):
     entry = JournalEntry.objects.filter(meeting=meeting).first()
     if entry is not None:
         JournalSignature.objects.get_or_create(entry=entry, person=person, defaults={"user": actor, "signed_at": now})
+    if meeting.kind == MeetingKind.FINAL and mentorship.status == MentorshipStatus.ACTIVE:
+        _complete_after_final_meeting(mentorship, now=now)
     return confirmation
+
+
+def _complete_after_final_meeting(mentorship: Mentorship, *, now: dt.datetime) -> None:
+    """The final meeting of a planned ending took place: the pair is completed with the planned reason,
+    on the curator's authority (the curator planned it). Without a curator account it waits for the
+    curator's «Завершить сейчас»."""
+    locked = Mentorship.objects.select_for_update().select_related("mentor_entry").get(pk=mentorship.pk)
+    if locked.status != MentorshipStatus.ACTIVE or not locked.planned_end_date:
+        return
+    manager = _org_manager_user(locked.organization)
+    if manager is None:
+        return
+    end_date = min(timezone.localdate(now), timezone.localdate())
+    if locked.start_date and end_date < locked.start_date:
+        return
+    _complete_planned(actor=manager, mentorship=locked, end_date=end_date)
+    mentorship.status = locked.status
 
 
 # --- the personal calendar feed -----------------------------------------------------------------------------

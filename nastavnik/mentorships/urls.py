@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/", views.mentorship_detail, name="detail"),
     path("<int:pk>/activate/", views.mentorship_activate, name="activate"),
     path("<int:pk>/end/", views.mentorship_end, name="end"),
+    path("<int:pk>/plan-end/", views.mentorship_plan_end, name="plan_end"),
+    path("<int:pk>/plan-end/cancel/", views.mentorship_cancel_planned_end, name="cancel_planned_end"),
+    path("<int:pk>/plan-end/complete/", views.mentorship_complete_planned, name="complete_planned"),
     path("<int:pk>/history/", views.mentorship_history, name="history"),
     # meetings (seed 000, stage 6.1–6.7) and calendars
     path("<int:pk>/meetings/new/", views_meetings.meeting_create, name="meeting_create"),

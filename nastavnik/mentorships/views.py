@@ -16,7 +16,7 @@ from nastavnik.programs.selectors import organization_year_for
 from nastavnik.programs.views import year_crumbs
 
 from . import selectors, services
-from .forms import ActivateForm, CommentForm, CreateForm, EndForm, FilterForm, MeetingForm
+from .forms import ActivateForm, CommentForm, CreateForm, EndForm, FilterForm, MeetingForm, PlanEndForm
 
 
 # --- shared -------------------------------------------------------------------------------------------------
@@ -188,6 +188,7 @@ def mentorship_detail(request, pk):
             "journal_count": selectors.journal_of(mentorship).count(),
             "activate_form": ActivateForm(),
             "end_form": EndForm(),
+            "plan_end_form": PlanEndForm(),
             "meeting_form": MeetingForm(),
             "comment_form": CommentForm(),
             "sees_registers": access_for(request.user).sees_registers,
@@ -246,6 +247,88 @@ def mentorship_end(request, pk):
         messages.error(request, error_text(error))
     else:
         mentorship.refresh_from_db()
+        messages.success(request, f"Пара {mentorship.get_status_display().lower()}.")
+    return redirect("mentorships:detail", mentorship.pk)
+
+
+# --- the planned ending: the final meeting and the final feedback first -------------------------------------
+@login_required
+def mentorship_plan_end(request, pk):
+    """The curator plans the ending: the reason from the list and the final meeting."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    mentorship = selectors.mentorship_get_for(actor=request.user, pk=pk)
+    _require_manage(request, mentorship)
+    form = PlanEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def aware(time):
+            return timezone.make_aware(dt.datetime.combine(data["date"], time))
+
+        try:
+            services.mentorship_plan_end(
+                actor=request.user,
+                mentorship=mentorship,
+                reason=data["reason"],
+                starts_at=aware(data["start_time"]),
+                ends_at=aware(data["end_time"]),
+                format=data["format"],
+                place=data["place"],
+                link=data["link"],
+                topic=data["topic"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Завершение запланировано: итоговая встреча назначена, участникам отправлена просьба об итоговой "
+                "обратной связи.",
+            )
+            return redirect("mentorships:detail", mentorship.pk)
+    return render(
+        request,
+        "mentorships/form_page.html",
+        {
+            "form": form,
+            "title": "Запланировать завершение",
+            "submit_label": "Запланировать",
+            "intro": "Пара завершится, когда наставляемый подтвердит итоговую встречу (или когда вы нажмёте "
+            "«Завершить сейчас»). Наставник, наставляемые и законные представители несовершеннолетних получат "
+            "просьбу об итоговой обратной связи.",
+            "breadcrumbs": mentorship_crumbs(request, mentorship, ("Запланировать завершение", None)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mentorship_cancel_planned_end(request, pk):
+    mentorship = selectors.mentorship_get_for(actor=request.user, pk=pk)
+    _require_manage(request, mentorship)
+    try:
+        services.mentorship_cancel_planned_end(actor=request.user, mentorship=mentorship)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "Запланированное завершение отменено: пара продолжает работу.")
+    return redirect("mentorships:detail", mentorship.pk)
+
+
+@login_required
+@require_POST
+def mentorship_complete_planned(request, pk):
+    """«Завершить сейчас»: with the planned reason, today."""
+    mentorship = selectors.mentorship_get_for(actor=request.user, pk=pk)
+    _require_manage(request, mentorship)
+    try:
+        mentorship = services.mentorship_complete_planned(actor=request.user, mentorship=mentorship)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
         messages.success(request, f"Пара {mentorship.get_status_display().lower()}.")
     return redirect("mentorships:detail", mentorship.pk)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from nastavnik.core.text import date_ru
 
-from .reminders import Reminder, register
+from .reminders import MENTEE, MENTOR, PARTICIPANTS, Reminder, register
 
 MEETING_TOMORROW = "meeting_tomorrow"
 PLAN_ITEM_OVERDUE = "plan_item_overdue"
@@ -174,6 +174,6 @@ def collect_unconfirmed_meetings(*, now: dt.datetime):
 
 
 def register_sources() -> None:
-    register(MEETING_TOMORROW, "Встреча завтра", collect_meetings_tomorrow)
-    register(PLAN_ITEM_OVERDUE, "Просрочен пункт плана", collect_overdue_plan_items)
-    register(MEETING_UNCONFIRMED, "Встреча не подтверждена", collect_unconfirmed_meetings)
+    register(MEETING_TOMORROW, "Встреча завтра", collect_meetings_tomorrow, audience=PARTICIPANTS)
+    register(PLAN_ITEM_OVERDUE, "Просрочен пункт плана", collect_overdue_plan_items, audience={MENTOR, MENTEE})
+    register(MEETING_UNCONFIRMED, "Встреча не подтверждена", collect_unconfirmed_meetings, audience={MENTEE})

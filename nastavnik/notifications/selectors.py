@@ -54,13 +54,49 @@ class PreferenceRow:
     email: bool
 
 
+def audiences_of(actor) -> frozenset[str] | None:
+    """The roles of the person for the kinds of notifications (reminders.AUDIENCES); None for the platform
+    admin (every kind). A mentor or mentee is one by role, by a pool entry or by a mentorship."""
+    from nastavnik.mentorships.models import Mentorship, MentorshipMentee
+    from nastavnik.people.models import RoleKind
+    from nastavnik.pools.models import MenteeEntry, MentorEntry
+
+    access = access_for(actor)
+    if access.is_admin:
+        return None
+    result = set()
+    pid = access.person_id
+    kinds = access.kinds
+    if RoleKind.MENTOR in kinds or (
+        pid
+        and (Mentorship.objects.filter(mentor_id=pid).exists() or MentorEntry.objects.filter(person_id=pid).exists())
+    ):
+        result.add(reminders.MENTOR)
+    if RoleKind.MENTEE in kinds or (
+        pid
+        and (
+            MentorshipMentee.objects.filter(person_id=pid).exists()
+            or MenteeEntry.objects.filter(person_id=pid).exists()
+        )
+    ):
+        result.add(reminders.MENTEE)
+    if RoleKind.GUARDIAN in kinds or access.child_ids:
+        result.add(reminders.GUARDIAN)
+    if access.managed_org_ids:
+        result.add(reminders.CURATOR)
+    if access.is_coordinator:
+        result.add(reminders.COORDINATOR)
+    return frozenset(result)
+
+
 def preferences_for(*, actor) -> list[PreferenceRow]:
+    """The kinds that apply to the person's roles, with the channels chosen (no row: both on)."""
     person_id = access_for(actor).person_id
     saved = {}
     if person_id is not None:
         saved = {p.kind: p for p in NotificationPreference.objects.filter(person_id=person_id)}
     rows = []
-    for kind, label in reminders.kinds():
+    for kind, label in reminders.kinds_for(audiences_of(actor)):
         pref = saved.get(kind)
         rows.append(
             PreferenceRow(

@@ -79,6 +79,7 @@ CASES: dict[str, Case] = {
     "feedback:agreement_accept": Case(kwargs=_m, write=True),
     "feedback:fit": Case(kwargs=_m, write=True),
     "feedback:pulse": Case(kwargs=_m, write=True),
+    "feedback:final": Case(kwargs=_m, write=True),
     "feedback:flag_create": Case(kwargs=_m, write=True),
     "feedback:rate": Case(kwargs=lambda c: {"pk": _meeting(c).pk}, write=True),
 }

@@ -145,6 +145,9 @@ CASES: dict[str, Case] = {
     "mentorships:detail": Case(kwargs=_m),
     "mentorships:activate": Case(kwargs=_m, write=True),
     "mentorships:end": Case(kwargs=_m, write=True),
+    "mentorships:plan_end": Case(kwargs=_m, write=True),
+    "mentorships:cancel_planned_end": Case(kwargs=_m, write=True),
+    "mentorships:complete_planned": Case(kwargs=_m, write=True),
     "mentorships:history": Case(kwargs=_m),
     # meetings and calendars
     "mentorships:meeting_create": Case(kwargs=_m, write=True),
