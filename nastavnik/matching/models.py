@@ -198,3 +198,93 @@ class ForbiddenPair(ScopedModel):
 
     def get_additional_data(self):
         return {"person_id": self.mentee_id}
+
+
+# --- self-match (issue 6, item 4) ------------------------------------------------------------------------
+class SelfMatchWindow(ScopedModel):
+    """The curator's switch of the self-match mode for one form of one organisation's year: mentees (or
+    the guardians of minors) choose mentors themselves, mentors answer, the curator confirms."""
+
+    form = models.ForeignKey(MentoringForm, verbose_name="форма наставничества", on_delete=models.PROTECT)
+    enabled = models.BooleanField("самостоятельный выбор включён", default=False)
+    max_requests = models.PositiveSmallIntegerField("запросов у одного наставляемого, не больше", default=3)
+    answer_days = models.PositiveSmallIntegerField("срок ответа наставника, дней", default=7)
+    opens_on = models.DateField("выбор открыт с", null=True, blank=True)
+    closes_on = models.DateField("выбор открыт по", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="изменил", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "самостоятельный выбор наставника"
+        verbose_name_plural = "самостоятельный выбор наставника"
+        ordering = ["form__sort_order", "form__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "academic_year", "form"], name="selfmatch_window_unique"),
+        ]
+
+    def __str__(self):
+        return f"Самостоятельный выбор: «{self.form.name}» ({'включён' if self.enabled else 'выключен'})"
+
+
+class SelfRequestStatus(models.TextChoices):
+    PENDING = "pending", "Ждёт ответа наставника"
+    ACCEPTED = "accepted", "Наставник согласен, ждёт подтверждения куратора"
+    CONFIRMED = "confirmed", "Пара создана"
+    DECLINED = "declined", "Наставник отказался"
+    WITHDRAWN = "withdrawn", "Отозван"
+    EXPIRED = "expired", "Истёк"
+
+
+SELF_REQUEST_OPEN = (SelfRequestStatus.PENDING, SelfRequestStatus.ACCEPTED)
+SELF_REQUEST_LIVE = (*SELF_REQUEST_OPEN, SelfRequestStatus.CONFIRMED)
+
+
+class SelfMatchRequest(TimeStampedModel):
+    """A mentee's request to one mentor in the self-match mode."""
+
+    window = models.ForeignKey(SelfMatchWindow, on_delete=models.CASCADE, related_name="requests")
+    mentee_entry = models.ForeignKey(
+        MenteeEntry, verbose_name="наставляемый", on_delete=models.CASCADE, related_name="+"
+    )
+    mentor_entry = models.ForeignKey(MentorEntry, verbose_name="наставник", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        "состояние", max_length=20, choices=SelfRequestStatus.choices, default=SelfRequestStatus.PENDING
+    )
+    score = models.FloatField("балл", default=0)
+    parts = models.JSONField("из чего сложился балл", default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="отправил", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    expires_on = models.DateField("ответить до")
+    answered_at = models.DateTimeField("ответ", null=True, blank=True)
+    answer_comment = models.CharField("комментарий наставника", max_length=500, blank=True)
+    closed_reason = models.CharField("почему закрыт", max_length=300, blank=True)
+    confirmed_at = models.DateTimeField("подтверждён", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="подтвердил", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    mentorship_id = models.PositiveIntegerField("наставническая пара", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "запрос наставнику"
+        verbose_name_plural = "запросы наставникам"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee_entry", "mentor_entry"],
+                condition=Q(status__in=["pending", "accepted", "confirmed"]),
+                name="selfmatch_request_live_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["mentor_entry", "status"], name="selfmatch_request_mentor")]
+
+    def __str__(self):
+        return f"{self.mentee_entry_id} → {self.mentor_entry_id}: {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in SELF_REQUEST_OPEN

@@ -351,10 +351,9 @@ def run_execute(run_id: int, *, today: dt.date | None = None) -> MatchingRun:
             _finish(run, status=RunStatus.FAILED, errors=problems)
             return run
         weights, rules = engine_weights(run), engine_rules(run, locked=locked)
-        results = {}
-        for index, solver in enumerate(SOLVERS):
-            results[solver] = engine.solve(inputs.mentees, inputs.mentors, weights=weights, rules=rules, solver=solver)
-            _progress(run, 25 + 20 * (index + 1))
+        # every solver over one prepared problem: the candidate edges and explanations are built once
+        results = engine.compare(inputs.mentees, inputs.mentors, weights=weights, rules=rules, solvers=SOLVERS)
+        _progress(run, 85)
         with transaction.atomic():
             _save_results(run, results)
     except Exception:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_selfmatch
 
 app_name = "matching"
 
@@ -23,4 +23,11 @@ urlpatterns = [
     path("runs/<int:pk>/confirm/", views.run_confirm, name="run_confirm"),
     path("proposals/<int:pk>/lock/", views.proposal_lock, name="proposal_lock"),
     path("proposals/<int:pk>/remove/", views.proposal_remove, name="proposal_remove"),
+    # self-match mode: the curator's switch and confirmation, the mentee's choice, the mentor's answers
+    path(ORG_YEAR + "selfmatch/", views_selfmatch.settings_page, name="selfmatch_settings"),
+    path("selfmatch/choose/<int:pk>/", views_selfmatch.choose, name="selfmatch_choose"),
+    path("selfmatch/incoming/", views_selfmatch.incoming, name="selfmatch_incoming"),
+    path("selfmatch/requests/<int:pk>/withdraw/", views_selfmatch.withdraw, name="selfmatch_withdraw"),
+    path("selfmatch/requests/<int:pk>/answer/", views_selfmatch.answer, name="selfmatch_answer"),
+    path("selfmatch/requests/<int:pk>/confirm/", views_selfmatch.confirm, name="selfmatch_confirm"),
 ]

@@ -66,3 +66,43 @@ CASES: dict[str, Case] = {
     "matching:proposal_lock": Case(kwargs=lambda c: {"pk": _proposal(c).pk}, write=True, post_only=True),
     "matching:proposal_remove": Case(kwargs=lambda c: {"pk": _proposal(c).pk}, write=True, post_only=True),
 }
+
+
+# --- self-match mode ------------------------------------------------------------------------------------
+def _selfmatch_request(cast):
+    """An open «учитель – ученик» window of school A with one waiting request (a mentee without an
+    account: none of the cast acts for them, so every participant's write is refused)."""
+    from nastavnik.matching import selfmatch
+    from nastavnik.matching.models import SelfMatchRequest
+
+    existing = SelfMatchRequest.objects.filter(window__organization=cast.school_a).first()
+    if existing is not None:
+        return existing
+    from tests.factories import UserFactory
+    from tests.matching.conftest import Pools, enable_forms
+
+    year = academic_year_current()
+    form = enable_forms(cast, cast.school_a)["teacher_pupil"]
+    selfmatch.window_save(
+        actor=cast.user("admin"), organization=cast.school_a, academic_year=year, form=form, enabled=True
+    )
+    builder = Pools(cast, year, form)
+    mentor = builder.mentor("Выбираемая")
+    mentee = builder.mentee("Выбирающий", user=UserFactory(username="selfmatch_mentee"))
+    return selfmatch.request_create(actor=mentee.person.user, entry=mentee, mentor_entry_id=mentor.pk)
+
+
+def _selfmatch_pk(cast):
+    return {"pk": _selfmatch_request(cast).pk}
+
+
+CASES.update(
+    {
+        "matching:selfmatch_settings": Case(kwargs=_org_year, write=True),
+        "matching:selfmatch_choose": Case(kwargs=lambda c: {"pk": _selfmatch_request(c).mentee_entry_id}, write=True),
+        "matching:selfmatch_incoming": Case(listing=True),
+        "matching:selfmatch_withdraw": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
+        "matching:selfmatch_answer": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
+        "matching:selfmatch_confirm": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
+    }
+)

@@ -349,7 +349,7 @@ def test_engine_crash_is_saved_as_an_error(cast, year, tp, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "solve", boom)
+    monkeypatch.setattr(engine, "compare", boom)
     run = tp.run()
     assert run.status == RunStatus.FAILED
     assert run.errors == [services.CRASHED]
