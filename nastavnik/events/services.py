@@ -83,6 +83,13 @@ def _require_open(organization: Organization | None, academic_year: AcademicYear
         raise PermissionDenied(CLOSED_YEAR.format(year=str(academic_year).capitalize()))
 
 
+def _require_open_of(obj) -> None:
+    """A closed year is read-only (issue 10.8): its events, registrations, awards, cases and news are not
+    created or changed any more. Taking something off the public pages (unpublishing, deleting a case, a
+    news item or a photo) stays possible — personal data must be removable at any time."""
+    _require_open(obj.organization, obj.academic_year)
+
+
 def _clean_text(value: str, field: str, label: str, *, required: bool = True, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -246,6 +253,7 @@ def event_save(
     """Create (owner given by organization / municipality / region) or change an event."""
     if event is not None:
         organization, municipality, region = event.organization, event.municipality, event.region
+        _require_open_of(event)
     else:
         organization, municipality, region = scope_of(organization, municipality, region)
     access = access_for(actor)
@@ -308,6 +316,7 @@ def event_save(
 @transaction.atomic
 def event_delete(*, actor, event: Event) -> None:
     require(can_manage_owner(actor, event), NO_RIGHTS)
+    _require_open_of(event)
     for material in event.materials.all():
         if material.file:
             material.file.delete(save=False)
@@ -349,6 +358,7 @@ def registration_add(*, actor, event: Event, person: Person | None = None) -> Ev
     existing = EventRegistration.objects.filter(event=event, person=person).first()
     if existing is not None:
         return existing
+    _require_open_of(event)
     if own:
         if not event.registration_open:
             raise ValidationError("Запись на это мероприятие закрыта.")
@@ -387,6 +397,7 @@ def registration_cancel(*, actor, registration: EventRegistration) -> None:
         actor, registration.person.organization
     )
     require(own or organiser or curator, "Отменить запись могут сам участник, организатор и куратор.")
+    _require_open_of(event)
     if registration.attended is not None:
         raise ValidationError("Посещение уже отмечено: запись не отменяют.")
     if own and not (organiser or curator) and event.has_started:
@@ -398,6 +409,7 @@ def registration_cancel(*, actor, registration: EventRegistration) -> None:
 def attendance_save(*, actor, event: Event, attended_ids: Iterable[int]) -> int:
     """The organiser marks who came (everyone registered: present or absent). Returns the number present."""
     require(can_manage_owner(actor, event), NO_RIGHTS)
+    _require_open_of(event)
     if not event.has_started:
         raise ValidationError(
             f"Мероприятие назначено на {date_ru(event.local_start.date())}: посещение отмечают после начала."
@@ -422,6 +434,7 @@ def material_add(
     is_public: bool = False,
 ) -> EventMaterial:  # fmt: skip
     require(can_manage_owner(actor, event), NO_RIGHTS)
+    _require_open_of(event)
     if kind not in MaterialKind.values:
         raise ValidationError({"kind": "Выберите: материал или фотография."})
     if kind == MaterialKind.PHOTO and not file:
@@ -524,6 +537,7 @@ def award_decide(*, actor, award: Award, awarded: bool, comment: str = "") -> Aw
 @transaction.atomic
 def award_delete(*, actor, award: Award) -> None:
     require(can_manage_org(actor, award.organization), NO_AWARD_RIGHTS)
+    _require_open_of(award)
     if award.status != AwardStatus.NOMINATED:
         raise ValidationError("Решение уже принято: выдвижение не удаляют.")
     award.delete()
@@ -581,6 +595,7 @@ def case_save(
 
     if case is not None:
         require(can_edit_case(actor, case), "Кейс на проверке или опубликован: изменить его нельзя.")
+        _require_open_of(case)
     else:
         if mentorship is not None:
             organization, academic_year = mentorship.organization, mentorship.academic_year
@@ -589,6 +604,9 @@ def case_save(
                 raise ValidationError("Кейс пишут по завершённой паре: эта пара ещё не завершена.")
         else:
             require(can_manage_org(actor, organization), NO_CASE_RIGHTS)
+        if academic_year is None:
+            academic_year = _year_of(timezone.localdate())
+        _require_open(organization, academic_year)
     if form is None:
         raise ValidationError({"form": "Выберите форму наставничества."})
     title = _clean_text(title, "title", "Название кейса", max_length=300)
@@ -620,6 +638,7 @@ def _require_case_clear(case: PracticeCase) -> None:
 def case_submit(*, actor, case: PracticeCase) -> PracticeCase:
     """Send a draft for moderation: to the curator, or (written by the curator) straight to the region."""
     require(can_edit_case(actor, case) and case.status == CaseStatus.DRAFT, "Отправить на проверку можно черновик.")
+    _require_open_of(case)
     _require_case_clear(case)
     case.status = CaseStatus.REGION_REVIEW if can_manage_owner(actor, case) else CaseStatus.CURATOR_REVIEW
     case.moderation_comment = ""
@@ -632,6 +651,8 @@ def case_moderate(*, actor, case: PracticeCase, decision: str, comment: str = ""
     """«approve»: curator → region → published; «return»: back to the author with remarks;
     «unpublish» (region): off the public pages, back to the region's review."""
     require(can_moderate_case(actor, case), "Этот шаг проверки кейса выполняют куратор, затем регион.")
+    if case.status == CaseStatus.CURATOR_REVIEW:
+        _require_open_of(case)  # the region moderates and publishes the cases of a closed year too
     comment = (comment or "").strip()
     if decision == "approve":
         if case.status == CaseStatus.PUBLISHED:
@@ -675,6 +696,7 @@ def case_delete(*, actor, case: PracticeCase) -> None:
 @transaction.atomic
 def case_material_add(*, actor, case: PracticeCase, title: str = "", file=None, url: str = "") -> CaseMaterial:
     require(can_edit_case(actor, case), "Материалы добавляют, пока кейс не отправлен в регион.")
+    _require_open_of(case)
     if not file and not url:
         raise ValidationError("Загрузите файл или укажите ссылку.")
     _check_upload(file)
@@ -724,6 +746,11 @@ def publication_save(
     if publication is not None:
         organization = publication.organization
     require(organization is not None and can_manage_org(actor, organization), NO_PAGE_RIGHTS)
+    if publication is not None:
+        _require_open_of(publication)
+    else:
+        academic_year = academic_year or _year_of(timezone.localdate())
+        _require_open(organization, academic_year)
     title = _clean_text(title, "title", "Заголовок", max_length=300)
     text = _clean_text(text, "text", "Текст")
     rubric = normalize_spaces(rubric) or "Наставничество"
@@ -749,6 +776,7 @@ def publication_save(
 def publication_publish(*, actor, publication: Publication, publish: bool = True) -> Publication:
     require(can_manage_org(actor, publication.organization), NO_PAGE_RIGHTS)
     if publish:
+        _require_open_of(publication)
         _require_no_unconsented_minors(
             f"{publication.title}\n{publication.text}", organization=publication.organization, what="Публикация"
         )
@@ -763,6 +791,7 @@ def publication_publish(*, actor, publication: Publication, publish: bool = True
 @transaction.atomic
 def publication_image_add(*, actor, publication: Publication, file, caption: str = "") -> PublicationImage:
     require(can_manage_org(actor, publication.organization), NO_PAGE_RIGHTS)
+    _require_open_of(publication)
     if not file:
         raise ValidationError({"file": "Загрузите изображение."})
     _check_upload(file, image=True)

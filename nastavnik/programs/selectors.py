@@ -246,3 +246,159 @@ def timeline_months(academic_year: AcademicYear) -> list[str]:
     from nastavnik.core.text import MONTHS_NOMINATIVE
 
     return [MONTHS_NOMINATIVE[m - 1][:3] for m in ACADEMIC_MONTHS]
+
+
+# --- closing the year: the checklist ------------------------------------------------------------------
+@dataclass
+class CloseCheck:
+    """One line of the checklist «Закрытие учебного года»: what is checked (the rule in words), the figure,
+    whether it is done, whether it blocks the closing, and where to fix it."""
+
+    code: str
+    title: str
+    rule: str
+    figure: str
+    ok: bool
+    blocking: bool
+    url: str
+    action: str
+
+    @property
+    def advisory_pending(self) -> bool:
+        return not self.ok and not self.blocking
+
+
+def year_close_pairs(*, organization: Organization, academic_year: AcademicYear):
+    """The year's pairs still open (proposed or active), each with its continuation in the next year
+    (or None): what the curator decides on before closing."""
+    from nastavnik.mentorships.models import OPEN_STATUSES, Mentorship
+
+    next_by_old = {
+        m.continued_from_id: m
+        for m in Mentorship.objects.filter(
+            continued_from__organization=organization, continued_from__academic_year=academic_year
+        ).exclude(status="ended_early")
+    }
+    pairs = list(
+        Mentorship.objects.filter(organization=organization, academic_year=academic_year, status__in=OPEN_STATUSES)
+        .select_related("mentor", "form")
+        .prefetch_related("members__person")
+        .order_by("mentor__last_name", "mentor__first_name", "id")
+    )
+    return [(pair, next_by_old.get(pair.pk)) for pair in pairs]
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def year_close_checklist(*, organization: Organization, academic_year: AcademicYear, pairs=None) -> list[CloseCheck]:
+    """Live checks before the year is closed (issue 10, item 8). Only the mentorships block the closing;
+    the rest are advisory (the closing asks to confirm «закрыть несмотря на …»). One aggregate per check."""
+    from django.urls import reverse
+
+    from nastavnik.documents.models import IssuedDocument
+    from nastavnik.events.models import CaseStatus, Event, EventKind, PracticeCase
+    from nastavnik.mentorships.models import CLOSED_STATUSES, Mentorship
+    from nastavnik.monitoring.models import Measurement, Stage
+
+    org_year = {"organization": organization, "academic_year": academic_year}
+    args = [organization.pk, academic_year.start_year]
+    checks = []
+
+    pairs = year_close_pairs(**org_year) if pairs is None else pairs
+    closed = Mentorship.objects.filter(**org_year, status__in=CLOSED_STATUSES).count()
+    carried = sum(1 for _pair, continuation in pairs if continuation is not None)
+    undecided = len(pairs) - carried
+    checks.append(
+        CloseCheck(
+            code="mentorships",
+            title="Наставнические пары",
+            rule="Каждая пара года завершена (в срок или досрочно) или отмечена «продолжается в следующем году».",
+            figure=f"всего {closed + len(pairs)}: завершено {closed}, продолжаются {carried}, "
+            f"требуют решения {undecided}",
+            ok=undecided == 0,
+            blocking=True,
+            url=reverse("mentorships:list", args=args),
+            action="Пары года",
+        )
+    )
+
+    measured = Measurement.objects.filter(**org_year).aggregate(
+        entry=Count("person", filter=Q(stage=Stage.ENTRY), distinct=True),
+        exit=Count("person", filter=Q(stage=Stage.EXIT), distinct=True),
+    )
+    entered = Measurement.objects.filter(**org_year, stage=Stage.ENTRY).values("person_id")
+    missing_exit = (
+        entered.exclude(person_id__in=Measurement.objects.filter(**org_year, stage=Stage.EXIT).values("person_id"))
+        .distinct()
+        .count()
+    )
+    checks.append(
+        CloseCheck(
+            code="monitoring",
+            title="Итоговый мониторинг влияния",
+            rule="Есть измерения «на выходе», и у каждого участника, измеренного «на входе», есть измерение "
+            "«на выходе» (второй этап мониторинга).",
+            figure=f"измерено на входе {measured['entry']}, на выходе {measured['exit']}, "
+            f"без итогового измерения {missing_exit}",
+            ok=measured["exit"] > 0 and missing_exit == 0,
+            blocking=False,
+            url=reverse("monitoring:impact", args=args),
+            action="Мониторинг влияния",
+        )
+    )
+
+    reports = IssuedDocument.objects.filter(**org_year, generator_id="program_report").count()
+    checks.append(
+        CloseCheck(
+            code="report",
+            title="Отчёт о реализации программы",
+            rule="Отчёт за год сформирован и записан в реестр документов.",
+            figure=f"в реестре {reports} {_plural(reports, 'отчёт', 'отчёта', 'отчётов')}",
+            ok=reports > 0,
+            blocking=False,
+            url=reverse("documents:issue", args=[*args, "program_report"]),
+            action="Сформировать отчёт",
+        )
+    )
+
+    cases = PracticeCase.objects.filter(**org_year).aggregate(
+        total=Count("pk"), submitted=Count("pk", filter=~Q(status=CaseStatus.DRAFT))
+    )
+    checks.append(
+        CloseCheck(
+            code="cases",
+            title="Кейсы наставнической практики",
+            rule="Хотя бы один кейс года написан и отправлен на проверку (или опубликован).",
+            figure=f"кейсов {cases['total']}, отправлено на проверку или опубликовано {cases['submitted']}",
+            ok=cases["submitted"] > 0,
+            blocking=False,
+            url=reverse("events:case_create", args=[organization.pk]),
+            action="Написать кейс",
+        )
+    )
+
+    finals = Event.objects.filter(**org_year, kind=EventKind.FINAL).aggregate(
+        total=Count("pk", distinct=True),
+        held=Count("pk", filter=Q(starts_at__lte=timezone.now()), distinct=True),
+        attended=Count("registrations", filter=Q(registrations__attended=True)),
+    )
+    checks.append(
+        CloseCheck(
+            code="ceremony",
+            title="Итоговое мероприятие",
+            rule="Торжественное итоговое мероприятие года проведено (дата прошла).",
+            figure=f"запланировано {finals['total']}, проведено {finals['held']}, "
+            f"отмечено присутствующих {finals['attended']}",
+            ok=finals["held"] > 0,
+            blocking=False,
+            url=reverse("events:org_calendar", args=[organization.pk]),
+            action="Мероприятия",
+        )
+    )
+    return checks

@@ -633,18 +633,27 @@ def analysis_target_audience(analysis: InitialAnalysis) -> str:
 
 
 # --- year rollover --------------------------------------------------------------------------------
-@transaction.atomic
-def year_rollover(*, actor, organization: Organization, academic_year: AcademicYear) -> AcademicYear:
-    """Copy the program, its forms, the working group and the roadmap to the next academic year with
-    dates shifted by a year, then close this year (read-only, still reportable)."""
+NO_CLOSE_RIGHTS = "Закрывают учебный год руководитель и куратор организации."
+
+
+def _require_close_rights(actor, organization: Organization) -> None:
+    """The curator prepares and closes the year (issue 10: «the curator closes the demo college's year»);
+    the director may close it too. Coordinators of the area and the working group may not."""
     require(
-        access_for(actor).can_approve(
+        access_for(actor).can_manage(
             org_id=organization.pk,
             municipality_id=organization.municipality_id,
             region_id=organization.municipality.region_id,
         ),
-        "Закрывает учебный год и переносит его на следующий руководитель организации.",
+        NO_CLOSE_RIGHTS,
     )
+
+
+@transaction.atomic
+def year_rollover(*, actor, organization: Organization, academic_year: AcademicYear) -> AcademicYear:
+    """Copy the program, its forms, the working group and the roadmap to the next academic year with
+    dates shifted by a year, then close this year (read-only, still reportable)."""
+    _require_close_rights(actor, organization)
     _require_open(organization, academic_year)
     next_year, _ = AcademicYear.objects.get_or_create(start_year=academic_year.start_year + 1)
     programs = Program.objects.filter(organization=organization, academic_year=academic_year)
@@ -712,3 +721,64 @@ def year_rollover(*, actor, organization: Organization, academic_year: AcademicY
     state.save()
     OrganizationYear.objects.get_or_create(organization=organization, academic_year=next_year)
     return next_year
+
+
+# --- closing the year: checklist, marks of pairs that continue, closing -------------------------------
+ADVISORY_CONFIRM = "Не выполнено: {items}. Чтобы закрыть год несмотря на это, подтвердите закрытие."
+BLOCKED = (
+    "Год нельзя закрыть: пары не завершены и не отмечены «продолжается в следующем году» ({n}) — наставники "
+    "{names}. Завершите их или отметьте продолжение."
+)
+
+
+@transaction.atomic
+def year_close_marks(
+    *, actor, organization: Organization, academic_year: AcademicYear, continue_ids
+) -> tuple[int, int]:
+    """The checklist's bulk form: the ticked active pairs continue next year, the unticked do not.
+    Returns (marked, unmarked)."""
+    from nastavnik.mentorships import carryover
+
+    from .selectors import year_close_pairs
+
+    _require_close_rights(actor, organization)
+    _require_open(organization, academic_year)
+    try:
+        continue_ids = {int(pk) for pk in continue_ids}
+    except (TypeError, ValueError) as error:
+        raise ValidationError("Неверный список пар.") from error
+    candidates = [pair for pair, _next in year_close_pairs(organization=organization, academic_year=academic_year)]
+    unknown = continue_ids - {pair.pk for pair in candidates if pair.status == "active"}
+    if unknown:
+        raise ValidationError("Продолжить в следующем году можно только действующие пары этого года.")
+    return carryover.marks_set(
+        actor=actor, organization=organization, academic_year=academic_year, continue_ids=continue_ids,
+        candidates=[pair for pair in candidates if pair.status == "active"],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def year_close(
+    *, actor, organization: Organization, academic_year: AcademicYear, confirm: bool = False
+) -> AcademicYear:
+    """Close the year from its checklist: the open pairs must be decided (blocking); the advisory items
+    not done need `confirm`. Then, in one transaction: the marked pairs are carried over
+    (nastavnik.mentorships.carryover), the program, working group and roadmap are copied to the next
+    year and this year becomes read-only. Closing a closed year is refused (nothing new is created)."""
+    from nastavnik.mentorships import carryover
+
+    from .selectors import year_close_checklist, year_close_pairs
+
+    _require_close_rights(actor, organization)
+    _require_open(organization, academic_year)
+    pairs = year_close_pairs(organization=organization, academic_year=academic_year)
+    undecided = [pair for pair, continuation in pairs if continuation is None]
+    if undecided:
+        names = ", ".join(pair.mentor.full_name for pair in undecided[:5]) + ("…" if len(undecided) > 5 else "")
+        raise ValidationError(BLOCKED.format(n=len(undecided), names=names))
+    checks = year_close_checklist(organization=organization, academic_year=academic_year, pairs=pairs)
+    pending = [check for check in checks if check.advisory_pending]
+    if pending and not confirm:
+        raise ValidationError(ADVISORY_CONFIRM.format(items="; ".join(c.title.lower() for c in pending)))
+    carryover.carry_over(actor=actor, organization=organization, academic_year=academic_year)
+    return year_rollover(actor=actor, organization=organization, academic_year=academic_year)

@@ -33,4 +33,6 @@ urlpatterns = [
     path("items/<int:pk>/status/", views_year.item_status, name="item_status"),
     path(ORG_YEAR + "analysis/", views_year.analysis, name="analysis"),
     path(ORG_YEAR + "rollover/", views_year.year_rollover, name="year_rollover"),
+    path(ORG_YEAR + "close/", views_year.year_close, name="year_close"),
+    path(ORG_YEAR + "close/pairs/", views_year.year_close_marks, name="year_close_marks"),
 ]

@@ -1,5 +1,6 @@
 """An organisation's mentoring year: the hub, the working group and its protocols, the roadmap
-(table and timeline), the initial-state analysis and the rollover to the next year."""
+(table and timeline), the initial-state analysis, the checklist «Закрытие учебного года» and the
+closing (rollover to the next year, pairs that continue carried over)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -441,13 +442,90 @@ def year_rollover(request, org_pk, year):
         actor=request.user, organization_pk=org_pk, start_year=year
     )
     try:
-        next_year = services.year_rollover(actor=request.user, organization=organization, academic_year=academic_year)
+        # the same closing as the checklist's (pairs decided, carried over); this button confirms the rest
+        next_year = services.year_close(
+            actor=request.user, organization=organization, academic_year=academic_year, confirm=True
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("programs:year", organization.pk, academic_year.start_year)
+        return redirect("programs:year_close", organization.pk, academic_year.start_year)
     messages.success(
         request,
         f"{str(academic_year).capitalize()} закрыт. Программа, рабочая группа и дорожная карта перенесены на "
         f"{next_year} — проверьте даты и утвердите программу.",
     )
     return redirect("programs:year", organization.pk, next_year.start_year)
+
+
+# --- closing the year: the checklist -------------------------------------------------------------------
+def _close_context(request, organization, academic_year, **extra):
+    pairs = selectors.year_close_pairs(organization=organization, academic_year=academic_year)
+    checks = selectors.year_close_checklist(organization=organization, academic_year=academic_year, pairs=pairs)
+    can_close = _rights(request.user, organization)[0]
+    closed_at = selectors.year_closed_at(organization=organization, academic_year=academic_year)
+    next_start = academic_year.start_year + 1
+    return _context(
+        request,
+        organization,
+        academic_year,
+        pairs=pairs,
+        checks=checks,
+        blocked=any(c.blocking and not c.ok for c in checks),
+        pending=[c for c in checks if c.advisory_pending],
+        can_close=can_close and not closed_at,
+        next_start=next_start,
+        breadcrumbs=year_crumbs(organization, academic_year, ("Закрытие учебного года", None)),
+        **extra,
+    )
+
+
+@login_required
+def year_close(request, org_pk, year):
+    """GET: the checklist; POST: close the year (with `confirm` when advisory items are not done)."""
+    organization, academic_year = selectors.organization_year_for(
+        actor=request.user, organization_pk=org_pk, start_year=year
+    )
+    if request.method == "POST":
+        require(_rights(request.user, organization)[0], services.NO_CLOSE_RIGHTS)
+        try:
+            next_year = services.year_close(
+                actor=request.user,
+                organization=organization,
+                academic_year=academic_year,
+                confirm=request.POST.get("confirm") == "1",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("programs:year_close", organization.pk, academic_year.start_year)
+        messages.success(
+            request,
+            f"{str(academic_year).capitalize()} закрыт. Программа, рабочая группа, дорожная карта и пары, которые "
+            f"продолжаются, перенесены на {next_year} — проверьте даты и утвердите программу.",
+        )
+        return redirect("programs:year", organization.pk, next_year.start_year)
+    return render(request, "programs/year_close.html", _close_context(request, organization, academic_year))
+
+
+@login_required
+@require_POST
+def year_close_marks(request, org_pk, year):
+    """The bulk form of the checklist: which active pairs continue next year."""
+    organization, academic_year = selectors.organization_year_for(
+        actor=request.user, organization_pk=org_pk, start_year=year
+    )
+    require(_rights(request.user, organization)[0], services.NO_CLOSE_RIGHTS)
+    try:
+        marked, unmarked = services.year_close_marks(
+            actor=request.user,
+            organization=organization,
+            academic_year=academic_year,
+            continue_ids=request.POST.getlist("continue"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if marked or unmarked:
+            messages.success(request, f"Отмечено продолжение в следующем году: {marked}; отметка снята: {unmarked}.")
+        else:
+            messages.info(request, "Отметки не изменились.")
+    return redirect("programs:year_close", organization.pk, academic_year.start_year)

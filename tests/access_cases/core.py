@@ -145,4 +145,6 @@ CASES: dict[str, Case] = {
     "programs:item_status": Case(kwargs=lambda c: {"pk": _roadmap(c).items.first().pk}, write=True),
     "programs:analysis": Case(kwargs=_org_year, write=True),
     "programs:year_rollover": Case(kwargs=_org_year, write=True),
+    "programs:year_close": Case(kwargs=_org_year, write=True),
+    "programs:year_close_marks": Case(kwargs=_org_year, write=True),
 }

@@ -1361,14 +1361,14 @@ def test_year_rollover_twice_is_refused(cast, prepared_year):
     assert (Program.objects.count(), Roadmap.objects.count(), WorkingGroupMember.objects.count()) == counts
 
 
-def test_curator_may_not_roll_the_year_over(cast, prepared_year):
+def test_working_group_may_not_roll_the_year_over(cast, prepared_year):
     year = _year()
     counts = (AcademicYear.objects.count(), Program.objects.count(), Roadmap.objects.count())
 
     with pytest.raises(PermissionDenied) as error:
-        services.year_rollover(actor=cast.user("curator"), organization=cast.school_a, academic_year=year)
+        services.year_rollover(actor=cast.user("working_group"), organization=cast.school_a, academic_year=year)
 
-    assert str(error.value) == "Закрывает учебный год и переносит его на следующий руководитель организации."
+    assert str(error.value) == "Закрывают учебный год руководитель и куратор организации."
     assert (AcademicYear.objects.count(), Program.objects.count(), Roadmap.objects.count()) == counts
     assert not services.year_is_closed(organization=cast.school_a, academic_year=year)
 

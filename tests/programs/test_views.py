@@ -480,10 +480,10 @@ def test_year_rollover_through_the_ui(client_for, cast):
     assert "Продолжить в конструкторе" not in old
 
 
-def test_curator_may_not_roll_the_year_over_through_the_ui(client_for, cast):
+def test_working_group_may_not_roll_the_year_over_through_the_ui(client_for, cast):
     _program(cast)
 
-    response = client_for("curator").post(reverse("programs:year_rollover", args=_org_year(cast)))
+    response = client_for("working_group").post(reverse("programs:year_rollover", args=_org_year(cast)))
 
     assert response.status_code == 403
     assert not OrganizationYear.objects.filter(closed_at__isnull=False).exists()
