@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "nastavnik.notifications",
     "nastavnik.monitoring",
     "nastavnik.events",
+    "nastavnik.certification",
+    "nastavnik.mentorbase",
     "nastavnik.demo",
 ]
 

@@ -35,5 +35,7 @@ urlpatterns = [
     path("notifications/", include("nastavnik.notifications.urls")),
     path("monitoring/", include("nastavnik.monitoring.urls")),
     path("events/", include("nastavnik.events.urls")),
+    path("certification/", include("nastavnik.certification.urls")),
+    path("mentorbase/", include("nastavnik.mentorbase.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from .awards import Certificate, ThankYouLetter
 from .base import DocumentGenerator
+from .certification import CuratorCertificateDocument
 from .consent import ConsentForm
 from .lists import MenteePoolList, MentorPoolList
 from .mentorship import IndividualPlanDocument, JournalDocument, MentorshipChangeOrder, PairsOrder
@@ -31,6 +32,7 @@ GENERATORS: dict[str, DocumentGenerator] = {
         ConsentForm(),
         Certificate(),
         ThankYouLetter(),
+        CuratorCertificateDocument(),
         MenteePoolList(),
         MentorPoolList(),
         YearReport(),
