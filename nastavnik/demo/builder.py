@@ -22,17 +22,20 @@ from nastavnik.orgs.models import AcademicYear, Organization, Region
 from nastavnik.people import services as people_services
 from nastavnik.people.models import Category, Gender, GuardianKind, Person, RoleKind
 
+from .certification import build_certification
 from .consents import build_consents
 from .documents import build_documents
 from .events import build_events
 from .feedback import build_feedback
 from .matching import build_matching
+from .mentorbase import build_mentorbase
 from .mentorships import build_mentorships
 from .monitoring import build_monitoring
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
 from .pools import build_pools
 from .programs import build_preparation
 from .questionnaires import build_questionnaires
+from .selfmatch import build_selfmatch
 
 DEMO_PASSWORD = "nastavnik2026"
 REGION_CODE = "31"
@@ -192,6 +195,16 @@ class DemoBuilder:
                     build_monitoring,
                 ):
                     build(admin=self.admin, organization=org, academic_year=year, today=self.today)
+            # self-match (issue 6.4) in the gymnasium: an open window with requests waiting for the mentors
+            made = build_selfmatch(
+                admin=self.admin, organization=gymnasium, academic_year=year, today=self.today, slug="gymnasium"
+            )
+            for username in made["logins"]:
+                person = Person.objects.get(user__username=username)
+                self.logins.append(Login(username, "Наставляемый (самостоятельный выбор наставника)", person.full_name))
+            # the region's long-term mentor base with requests between organisations, curator certification
+            build_mentorbase(self.region, admin=self.admin, today=self.today)
+            build_certification(self.region, admin=self.admin, academic_year=year, today=self.today)
         return DemoResult(created=True, people=self.count, logins=self.logins)
 
     def _coordinators(self, valuyki, belgorod) -> None:
@@ -241,9 +254,18 @@ class DemoBuilder:
         staff = []
         for i in range(n):
             gender = Gender.FEMALE if self.rng.random() < 0.75 else Gender.MALE
+            name = self.names.person(gender)
+            birth = self._birth(self.rng.randint(24, 62))  # drawn in the same order as before
+            # the last three are young teachers (started this year, a year ago, two years ago); the others
+            # started at 22–25 and have at least 4 years (no draw from the random stream: the rest stays as it was)
+            if i >= n - 3:
+                teaching_since = dt.date(self.year_start - (n - 1 - i), 9, 1)
+            else:
+                age = self.year_start - birth.year
+                teaching_since = dt.date(self.year_start - max(4, age - 22 - i % 4), 9, 1)
             person = self._person(
-                org, **self.names.person(gender), category=Category.STAFF,
-                birth_date=self._birth(self.rng.randint(24, 62)),
+                org, **name, category=Category.STAFF, birth_date=birth,
+                teaching_since=teaching_since,
                 position="учитель" if org.kind != "college" else "преподаватель",
                 subject=subjects[i % len(subjects)], phone=f"+7 (900) {100 + i:03d}-{org.pk:02d}-{i:02d}",
             )  # fmt: skip

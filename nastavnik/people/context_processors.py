@@ -27,6 +27,7 @@ def navigation(request):
             ("Организации", reverse("orgs:organization_list"), "building"),
             ("Партнёры", reverse("orgs:partner_list"), "briefcase"),
             ("Кейсы", reverse("events:case_library"), "journal-richtext"),
+            ("База наставников", reverse("mentorbase:index"), "person-badge"),
         ]
     else:
         items.append(("Моё наставничество", reverse("mentorships:my"), "people-fill"))
@@ -38,6 +39,9 @@ def navigation(request):
     (more if access.sees_registers else items).append(("Обратная связь", reverse("feedback:index"), "heart-pulse"))
     if access.is_admin or access.is_coordinator:
         more.append(("Регионы", reverse("orgs:region_list"), "map"))
+        more.append(("Сертификация кураторов", reverse("certification:index"), "patch-check"))
+    if "curator" in access.kinds:
+        more.append(("Сертификация куратора", reverse("certification:my"), "patch-check"))
     if access.is_admin:
         more.append(("Учебные годы", reverse("orgs:year_list"), "calendar3"))
     my_card = reverse("people:detail", args=[access.person_id]) if access.person_id else None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from nastavnik.certification.models import CuratorCertificate, CuratorTraining
 from nastavnik.documents.models import IssuedDocument
 from nastavnik.events.models import Award, Event, EventRegistration, PracticeCase
-from nastavnik.matching.models import MatchingRun, Proposal, Unmatched
+from nastavnik.feedback.models import FinalFeedback
+from nastavnik.matching.models import MatchingRun, Proposal, SelfMatchRequest, Unmatched
+from nastavnik.mentorbase.models import BaseMentor, MentorRequest
 from nastavnik.mentorships.models import IndividualPlan, JournalEntry, Meeting, Mentorship, MentorshipMentee
 from nastavnik.monitoring.models import Measurement
 from nastavnik.people.models import Person
@@ -67,6 +70,32 @@ def monitoring():
     return sorted(Measurement.objects.values_list("person__last_name", "parameter", "stage", "value"))
 
 
+def selfmatch():
+    return sorted(
+        SelfMatchRequest.objects.values_list(
+            "mentee_entry__person__last_name", "mentor_entry__person__last_name", "status", "expires_on"
+        )
+    )
+
+
+def mentorbase():
+    return (
+        sorted(BaseMentor.objects.values_list("person__last_name", "organization__short_name", "status")),
+        sorted(MentorRequest.objects.values_list("from_organization__short_name", "status")),
+    )
+
+
+def certification():
+    return (
+        sorted(CuratorTraining.objects.values_list("person__last_name", "hours", "status")),
+        sorted(CuratorCertificate.objects.values_list("person__last_name")),
+    )
+
+
+def final_feedback():
+    return sorted(FinalFeedback.objects.values_list("person__last_name", "goal_reached"))
+
+
 def everything():
     return {
         "people": people(),
@@ -76,4 +105,8 @@ def everything():
         "documents": documents(),
         "events": events(),
         "monitoring": monitoring(),
+        "selfmatch": selfmatch(),
+        "mentorbase": mentorbase(),
+        "certification": certification(),
+        "final_feedback": final_feedback(),
     }
