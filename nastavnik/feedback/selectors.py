@@ -512,7 +512,6 @@ class FinalTodo:
 def final_feedback_todo(*, person_id: int | None, child_ids=frozenset(), now: dt.datetime | None = None) -> list:
     """The final feedback the person (or their minor children) still owes: pairs whose ending is planned or
     that were completed by their plan within the last 30 days. Three SQL queries, whatever the number."""
-    from nastavnik.mentorships.models import MentorshipMentee
 
     from .models import FinalFeedback
 
@@ -520,10 +519,10 @@ def final_feedback_todo(*, person_id: int | None, child_ids=frozenset(), now: dt
         return []
     today = timezone.localdate(now)
     since = today - dt.timedelta(days=30)
-    ids = {person_id, *child_ids}
-    member_of = MentorshipMentee.objects.filter(person_id__in=ids).values("mentorship_id")
     mentorships = list(
-        Mentorship.objects.filter(Q(mentor_id=person_id) | Q(pk__in=member_of), planned_end_date__isnull=False)
+        Mentorship.objects.filter(
+            pk__in=mentorship_selectors.mentorship_ids_of(person_id, child_ids), planned_end_date__isnull=False
+        )
         .filter(Q(status=MentorshipStatus.ACTIVE) | Q(end_date__gte=since))
         .exclude(status=MentorshipStatus.PROPOSED)
         .select_related("mentor", "form")
