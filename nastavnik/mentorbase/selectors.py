@@ -42,20 +42,6 @@ def _org_scope_q(actor, prefix: str = "") -> Q:
     return q
 
 
-def _mentor_scope_q(actor) -> Q:
-    access = access_for(actor)
-    if access.is_admin:
-        return Q()
-    q = NOTHING
-    if access.region_ids:
-        q |= Q(region_id__in=access.region_ids)
-    if access.municipality_ids:
-        q |= Q(municipality_id__in=access.municipality_ids)
-    if access.staff_org_ids:
-        q |= Q(organization_id__in=access.staff_org_ids)
-    return q
-
-
 def adults_q(prefix: str = "") -> Q:
     """Mentors whose names may be shown outside their organisation: never a pupil or anyone under 18."""
     from django.utils import timezone
@@ -134,7 +120,7 @@ def base_mentor_get_for(*, actor, pk: int) -> BaseMentor:
     """A base mentor: seen in the own base and by coordinators; by the staff of another organisation of the
     region when shown elsewhere, or when a request of theirs is about this mentor."""
     access = access_for(actor)
-    q = _mentor_scope_q(actor)
+    q = access_for(actor).scoped_q()
     staff_regions = {access.org_region[o] for o in access.staff_org_ids if o in access.org_region}
     if staff_regions:
         q |= shown_q() & Q(region_id__in=staff_regions)
@@ -147,7 +133,7 @@ def base_mentor_get_for(*, actor, pk: int) -> BaseMentor:
 
 def sees_full_card(actor, mentor: BaseMentor) -> bool:
     """The own organisation's staff and the coordinators see the note, the reason and the status history."""
-    return BaseMentor.objects.filter(_mentor_scope_q(actor), pk=mentor.pk).exists()
+    return BaseMentor.objects.filter(access_for(actor).scoped_q(), pk=mentor.pk).exists()
 
 
 @dataclass
