@@ -17,3 +17,13 @@ class CertificationConfig(AppConfig):
         )
         auditlog.register(models.CuratorTraining, include_fields=["title", "hours", "date", "status", "reject_reason"])
         auditlog.register(models.CuratorCertificate, include_fields=["number", "revoked_at", "revoke_reason"])
+        register_notification_kinds()
+
+
+KIND_DECISION = "certification_decision"
+
+
+def register_notification_kinds() -> None:
+    from nastavnik.notifications.reminders import CURATOR, register_event_kind
+
+    register_event_kind(KIND_DECISION, "Сертификация куратора: решения региона", audience={CURATOR})

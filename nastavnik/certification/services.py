@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nastavnik.core.declension import agree_with_gender
-from nastavnik.core.text import normalize_spaces, search_key
+from nastavnik.core.text import normalize_spaces
 from nastavnik.orgs.models import AcademicYear, Region
 from nastavnik.people.access import access_for, require
 
@@ -169,50 +169,37 @@ def training_decide(*, actor, training: CuratorTraining, confirmed: bool, reason
     training.decided_by = actor
     training.decided_at = timezone.now()
     training.save(update_fields=["status", "reject_reason", "decided_by", "decided_at", "updated_at"])
+    if confirmed:
+        _notify(training.person, title=f"Обучение подтверждено: «{training.title}», {training.hours} ч")
+    else:
+        _notify(training.person, title=f"Обучение не подтверждено: «{training.title}»", text=f"Причина: {reason}")
     return training
+
+
+def _notify(person, *, title: str, text: str = "") -> None:
+    from django.urls import reverse
+
+    from nastavnik.notifications import services as notifications
+
+    from .apps import KIND_DECISION
+
+    notifications.notify(person=person, kind=KIND_DECISION, title=title, text=text, url=reverse("certification:my"))
 
 
 # --- certificates -----------------------------------------------------------------------------------------
 def _issue_document(*, actor, certificate: CuratorCertificate, day: dt.date):
-    """The DOCX of the certificate in the register of the curator's organisation.
-
-    documents.services.document_issue lets only the organisation's director and curator issue; the
-    certificate is the region's decision (checked by certificate_issue), so the register entry is made
-    here with the documents app's own numbering, rendering and storage."""
+    """The DOCX of the certificate in the register of the curator's organisation (the region decided:
+    certificate_issue checked the rights)."""
     from nastavnik.documents import services as document_services
-    from nastavnik.documents.generators import registry
-    from nastavnik.documents.models import IssuedDocument
 
-    generator = registry.get(GENERATOR_ID)
-    organization, academic_year = certificate.organization, certificate.scheme.academic_year
-    options = {
-        "organization_id": organization.pk,
-        "year": academic_year.start_year,
-        "date": day.isoformat(),
-        "certificate": certificate.pk,
-    }
-    sequence, number = document_services._next_number(generator, organization, academic_year)
-    options["number"] = number
-    rendered = document_services.render_document(generator, actor=actor, options=options, organization=organization)
-    subject = generator.subject(rendered.context)[:300]
-    document = IssuedDocument.objects.create(
-        organization=organization,
-        academic_year=academic_year,
-        generator_id=generator.identifier,
-        series=generator.number_series,
-        sequence=sequence,
-        number=number,
-        date=day,
-        title=generator.title_ru,
-        subject=subject,
-        options=options,
-        author=actor,
-        search_key=search_key(number, generator.title_ru, subject, rendered.context["document"]["date"],
-                              day.strftime("%d.%m.%Y")),
-    )  # fmt: skip
-    document_services._store_version(document, rendered, actor, 1)
-    document_services._log(actor, document, "issued")
-    return document
+    return document_services.document_issue_decided(
+        actor=actor,
+        generator_id=GENERATOR_ID,
+        organization=certificate.organization,
+        academic_year=certificate.scheme.academic_year,
+        options={"certificate": certificate.pk},
+        day=day,
+    )
 
 
 def _certificate_day(academic_year: AcademicYear) -> dt.date:
@@ -246,6 +233,11 @@ def certificate_issue(*, actor, scheme: CertificationScheme, person_pk: int) -> 
     certificate.document = document
     certificate.number = document.number
     certificate.save(update_fields=["document", "number", "updated_at"])
+    _notify(
+        row.person,
+        title=f"Выдан сертификат куратора № {certificate.number}",
+        text="Сертификат записан в реестр документов вашей организации.",
+    )
     return certificate, True
 
 
@@ -262,4 +254,5 @@ def certificate_revoke(*, actor, certificate: CuratorCertificate, reason: str) -
     certificate.revoked_by = actor
     certificate.revoke_reason = reason[:500]
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
+    _notify(certificate.person, title=f"Сертификат куратора № {certificate.number} отозван", text=f"Причина: {reason}")
     return certificate

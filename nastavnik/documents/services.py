@@ -243,6 +243,40 @@ def document_issue(*, actor, generator_id: str, options: dict) -> IssueResult:
 
 
 @transaction.atomic
+def document_issue_decided(
+    *, actor, generator_id: str, organization: Organization, academic_year: AcademicYear, options: dict, day: dt.date
+) -> IssuedDocument:
+    """A document the region decides on for an organisation (the curator's certificate): put in that
+    organisation's register with its series' next number, rendered and stored as `document_issue` does.
+    The caller has checked the actor's right to decide (document_issue lets only the organisation's own
+    director and curator issue)."""
+    generator = registry.get(generator_id)
+    options = {**_clean_options(options, organization, academic_year), "date": day.isoformat()}
+    sequence, number = _next_number(generator, organization, academic_year)
+    options["number"] = number
+    rendered = render_document(generator, actor=actor, options=options, organization=organization)
+    subject = generator.subject(rendered.context)[:300]
+    document = IssuedDocument.objects.create(
+        organization=organization,
+        academic_year=academic_year,
+        generator_id=generator.identifier,
+        series=generator.number_series,
+        sequence=sequence,
+        number=number,
+        date=day,
+        title=generator.title_ru,
+        subject=subject,
+        options=options,
+        author=actor,
+        search_key=search_key(number, generator.title_ru, subject, rendered.context["document"]["date"],
+                              day.strftime("%d.%m.%Y")),
+    )  # fmt: skip
+    _store_version(document, rendered, actor, 1)
+    _log(actor, document, "issued")
+    return document
+
+
+@transaction.atomic
 def document_regenerate(*, actor, document: IssuedDocument) -> IssueResult:
     """A new version of the same register entry: the same number and date, the data as it is today."""
     _require_write(actor, document.organization)

@@ -119,6 +119,10 @@ class MentorRequest(TimeStampedModel):
     )  # fmt: skip
     decided_at = models.DateTimeField("решение принято", null=True, blank=True)
     decision_comment = models.TextField("комментарий к решению", blank=True)
+    pool_entry = models.ForeignKey(
+        "pools.MentorEntry", verbose_name="в базе наставников запросившей организации", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "запрос наставника"

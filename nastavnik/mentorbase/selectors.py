@@ -224,7 +224,15 @@ def open_request_forms(*, mentor: BaseMentor, organization: Organization) -> set
 # --- requests --------------------------------------------------------------------------------------------
 def _request_qs():
     return MentorRequest.objects.select_related(
-        "mentor__person", "mentor__organization", "from_organization", "to_organization", "form", "created_by__person"
+        "mentor__person",
+        "mentor__organization",
+        "from_organization",
+        "to_organization",
+        "form",
+        "created_by__person",
+        "pool_entry__person",
+        "pool_entry__form",
+        "pool_entry__academic_year",
     )
 
 

@@ -392,6 +392,25 @@ def base_update(
     return mentor
 
 
+def _notify(people, *, kind: str, title: str, text: str, request: MentorRequest) -> None:
+    from django.urls import reverse
+
+    from nastavnik.notifications import services as notifications
+
+    url = reverse("mentorbase:request_detail", args=[request.pk])
+    for person in people:
+        notifications.notify(person=person, kind=kind, title=title, text=text, url=url)
+
+
+def _managers(organization: Organization) -> list[Person]:
+    from nastavnik.people.models import Role, RoleKind
+
+    ids = Role.objects.filter(organization=organization, kind__in=[RoleKind.CURATOR, RoleKind.DIRECTOR]).values(
+        "person_id"
+    )
+    return list(Person.objects.filter(pk__in=ids).order_by("pk"))
+
+
 # --- requests between organisations -----------------------------------------------------------------------------
 @transaction.atomic
 def request_send(
@@ -456,6 +475,13 @@ def request_send(
             request.save()
     except IntegrityError as error:
         raise ValidationError(message) from error
+    from .apps import KIND_REQUEST
+
+    _notify(
+        _managers(mentor.organization), kind=KIND_REQUEST, request=request,
+        title=f"{from_organization.short_name} просит наставника: {mentor.person.full_name}",
+        text=f"Форма «{form.name}», {date_ru(period_start)} — {date_ru(period_end)}. {need}",
+    )  # fmt: skip
     return request
 
 
@@ -487,7 +513,53 @@ def request_decide(*, actor, request: MentorRequest, accept: bool, comment: str 
     request.decided_at = timezone.now()
     request.decided_by = actor
     request.save()
+    from .apps import KIND_ANSWER
+
+    requester = getattr(request.created_by, "person", None) if request.created_by_id else None
+    if requester is not None:
+        answer = "принят: контакты наставника открыты" if accept else "отклонён"
+        _notify(
+            [requester], kind=KIND_ANSWER, request=request,
+            title=f"Запрос наставника № {request.pk} {answer}",
+            text=f"{request.to_organization.short_name}, наставник {request.mentor.person.full_name}."
+            + (f" Комментарий: {comment}" if comment else ""),
+        )  # fmt: skip
     return request
+
+
+@transaction.atomic
+def request_to_pool(*, actor, request: MentorRequest, today: dt.date | None = None):
+    """After the acceptance the requesting curator puts the lent mentor into their own base of mentors of
+    the request's form for the academic year of the period (the year containing today, or the period's
+    start when it is later), already approved; from there the mentor is paired as any other (by hand,
+    by a matching run). Idempotent: a second call returns the same entry."""
+    from nastavnik.orgs.services import academic_year_current
+    from nastavnik.pools import services as pools
+
+    today = today or timezone.localdate()
+    require(can_manage_base(actor, request.from_organization), NO_REQUEST_RIGHTS)
+    request = MentorRequest.objects.select_for_update().select_related("mentor__person").get(pk=request.pk)
+    if request.status != RequestStatus.ACCEPTED:
+        raise ValidationError("В свою базу наставника вносят после того, как запрос принят.")
+    if request.period_end < today:
+        raise ValidationError(f"Период запроса закончился {date_ru(request.period_end)}: отправьте новый запрос.")
+    academic_year = academic_year_current(today=max(today, request.period_start))
+    mentor = request.mentor
+    entry, _created = pools.mentor_add_outside(
+        actor=actor,
+        organization=request.from_organization,
+        academic_year=academic_year,
+        person=mentor.person,
+        form=request.form,
+        source_note=f"{request.to_organization.short_name}: запрос № {request.pk} принят "
+        f"{timezone.localtime(request.decided_at):%d.%m.%Y}",
+        competencies=mentor.competencies,
+        topics=mentor.topics,
+    )
+    if request.pool_entry_id != entry.pk:
+        request.pool_entry = entry
+        request.save(update_fields=["pool_entry", "updated_at"])
+    return entry
 
 
 # --- audited reads -------------------------------------------------------------------------------------------

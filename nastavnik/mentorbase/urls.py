@@ -21,6 +21,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/decide/", views.request_decide, name="request_decide"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/to-pool/", views.request_to_pool, name="request_to_pool"),
     # the aggregated base of a region (coordinators)
     path("region/<int:region_pk>/", views.region, name="region"),
     path("region/<int:region_pk>/export/", views.region_export, name="region_export"),

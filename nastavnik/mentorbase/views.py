@@ -321,6 +321,9 @@ def request_detail(request, pk):
             and services.can_manage_base(request.user, mentor_request.to_organization),
             "can_withdraw": mentor_request.status == RequestStatus.SENT
             and services.can_manage_base(request.user, mentor_request.from_organization),
+            "can_to_pool": contacts
+            and mentor_request.pool_entry_id is None
+            and services.can_manage_base(request.user, mentor_request.from_organization),
             "decide_form": DecideForm(),
             "breadcrumbs": [
                 _home(),
@@ -369,6 +372,24 @@ def request_withdraw(request, pk):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, "Запрос отозван.")
+    return redirect("mentorbase:request_detail", mentor_request.pk)
+
+
+@login_required
+@require_POST
+def request_to_pool(request, pk):
+    mentor_request = selectors.request_get_for(actor=request.user, pk=pk)
+    require(services.can_manage_base(request.user, mentor_request.from_organization), services.NO_REQUEST_RIGHTS)
+    try:
+        entry = services.request_to_pool(actor=request.user, request=mentor_request)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            f"{entry.person.full_name} — в вашей базе наставников формы «{entry.form.name}» ({entry.academic_year}), "
+            "статус «Одобрен»: его можно включить в пару.",
+        )
     return redirect("mentorbase:request_detail", mentor_request.pk)
 
 

@@ -47,7 +47,11 @@ class MentorFilterForm(StyledFormMixin, forms.Form):
 
 class _EntryFields(forms.Form):
     preferred_format = forms.ChoiceField(label="Предпочтительный формат", choices=Format.choices, initial=Format.ANY)
-    source = forms.ChoiceField(label="Источник", choices=Source.choices, initial=Source.QUESTIONNAIRE)
+    source = forms.ChoiceField(
+        label="Источник",
+        choices=[choice for choice in Source.choices if choice[0] != Source.OUTSIDE],  # set by the mentor base only
+        initial=Source.QUESTIONNAIRE,
+    )
     source_note = forms.CharField(
         label="Откуда сведения", required=False, max_length=300, help_text="Например: анкета от 12.10, решение МО"
     )

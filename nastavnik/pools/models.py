@@ -58,6 +58,7 @@ class Source(models.TextChoices):
     NOMINATION = "nomination", "Выдвижение (рекомендация)"
     THIRD_PARTY = "third_party", "Сведения третьих лиц"
     SELF = "self", "Личное обращение"
+    OUTSIDE = "outside", "Наставник другой организации (региональная база)"
 
 
 class MenteeStatus(models.TextChoices):

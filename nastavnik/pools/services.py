@@ -471,6 +471,52 @@ def mentor_add(
 
 
 @transaction.atomic
+def mentor_add_outside(
+    *,
+    actor,
+    organization: Organization,
+    academic_year: AcademicYear,
+    person: Person,
+    form,
+    source_note: str,
+    competencies: str = "",
+    topics: Iterable[str] | str = (),
+) -> tuple[MentorEntry, bool]:
+    """A mentor of another organisation of the region, lent through the regional mentor base: the
+    lending organisation accepted the request (checked by the caller, nastavnik.mentorbase), so the
+    person enters this organisation's base already approved. Returns (entry, created); a second call
+    returns the entry made by the first."""
+    _require_manage(actor, organization, academic_year)
+    if person.organization is None or person.organization.municipality.region_id != organization.municipality.region_id:
+        raise ValidationError({"person": "Наставник другой организации должен быть из того же региона."})
+    existing = MentorEntry.objects.filter(
+        organization=organization, academic_year=academic_year, person=person, form=form
+    ).first()
+    if existing is not None:
+        return existing, False
+    from nastavnik.programs.selectors import enabled_forms
+
+    if not enabled_forms(organization=organization, academic_year=academic_year).filter(pk=form.pk).exists():
+        raise ValidationError(
+            {"form": f"Форма «{form.name}» не входит в программу наставничества организации на {academic_year}."}
+        )
+    if form.mentor_categories and person.category not in form.mentor_categories:
+        raise ValidationError(
+            {"person": f"{person.full_name} ({person.get_category_display().lower()}) не может быть наставником "
+             f"в форме «{form.name}»."}
+        )  # fmt: skip
+    entry = _scoped(MentorEntry(), organization, academic_year, person, form)
+    entry.source = Source.OUTSIDE
+    entry.source_note = normalize_spaces(source_note)[:300]
+    entry.competencies = (competencies or "").strip()
+    entry.topics = _clean_topics(topics)
+    entry.status = MentorStatus.APPROVED
+    entry.status_reason = "Одобрен организацией наставника (запрос в региональной базе наставников)"
+    entry.status_changed_at = timezone.now()
+    return _save_new(entry, f"{person.full_name} уже в базе наставников формы «{form.name}» на {academic_year}."), True
+
+
+@transaction.atomic
 def mentor_update(
     *,
     actor,

@@ -262,3 +262,24 @@ def test_issue_for_someone_who_is_not_a_curator_of_the_region(cast, scheme):
         )
     with pytest.raises(Http404):
         services.certificate_issue(actor=cast.user("regional"), scheme=scheme, person_pk=cast.teacher_a.pk)
+
+
+def test_the_curator_is_told_of_each_decision_of_the_region(cast, scheme, meet, curator):
+    from nastavnik.notifications.models import Notification
+
+    regional = cast.user("regional")
+    meet.everything(curator, cast.school_a)
+    certificate, _ = services.certificate_issue(actor=regional, scheme=scheme, person_pk=curator.pk)
+    again, _ = services.certificate_issue(actor=regional, scheme=scheme, person_pk=curator.pk)  # nothing new
+    services.certificate_revoke(actor=regional, certificate=certificate, reason="Отчёт оказался недостоверным")
+    titles = list(
+        Notification.objects.filter(recipient=curator, kind="certification_decision")
+        .order_by("pk")
+        .values_list("title", "text", "url")
+    )
+    assert titles == [
+        (f"Выдан сертификат куратора № {certificate.number}",
+         "Сертификат записан в реестр документов вашей организации.", "/certification/my/"),
+        (f"Сертификат куратора № {certificate.number} отозван", "Причина: Отчёт оказался недостоверным",
+         "/certification/my/"),
+    ]  # fmt: skip
