@@ -33,6 +33,7 @@ from .mentorships import build_mentorships
 from .monitoring import build_monitoring
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
 from .pools import build_pools
+from .previous_year import build_previous_year
 from .programs import build_preparation
 from .questionnaires import build_questionnaires
 from .selfmatch import build_selfmatch
@@ -195,6 +196,11 @@ class DemoBuilder:
                     build_monitoring,
                 ):
                     build(admin=self.admin, organization=org, academic_year=year, today=self.today)
+            # the previous year, completed and closed by each curator (issue 10.9): pairs, ceremony, awards,
+            # the published case, the report; before the mentor base and certification, which read it
+            previous = org_services.academic_year_current(today=dt.date(self.year_start - 1, 9, 1))
+            for org in (college, gymnasium, school):
+                build_previous_year(admin=self.admin, organization=org, previous_year=previous, current_year=year)
             # self-match (issue 6.4) in the gymnasium: an open window with requests waiting for the mentors
             made = build_selfmatch(
                 admin=self.admin, organization=gymnasium, academic_year=year, today=self.today, slug="gymnasium"

@@ -82,7 +82,6 @@ PROFILES = {
 def build_preparation(*, admin, organization, staff, academic_year, today: dt.date) -> None:
     services.mentoring_forms_sync()
     profile = PROFILES[organization.kind]
-    director_user = Role.objects.get(organization=organization, kind=RoleKind.DIRECTOR).person.user
     curator, member_a, member_b = staff[1], staff[2], staff[3]
     start = academic_year.start_date
     for person, position, duties in (
@@ -111,12 +110,45 @@ def build_preparation(*, admin, organization, staff, academic_year, today: dt.da
         risks="Нехватка времени у педагогов-наставников; формальный подход к встречам.",
         conclusions=profile["problem"],
     )  # fmt: skip
+    build_program(admin=admin, organization=organization, academic_year=academic_year)
+
+    roadmap = services.roadmap_from_template(
+        actor=admin, organization=organization, academic_year=academic_year, template_code=profile["template"]
+    )
+    overdue_left = 2
+    for item in roadmap.items.order_by("sort_order"):
+        if item.due_date < today:
+            if overdue_left and item.sort_order % 5 == 3:
+                overdue_left -= 1
+                continue
+            services.roadmap_item_set_status(
+                actor=admin, item=item, status=ItemStatus.DONE,
+                evidence_text=f"Протокол заседания рабочей группы № 1 от {start + dt.timedelta(days=6):%d.%m.%Y}",
+                today=min(item.due_date, today),
+            )  # fmt: skip
+        elif item.start_date <= today:
+            services.roadmap_item_set_status(actor=admin, item=item, status=ItemStatus.IN_PROGRESS)
+
+
+def _of_year(text: str, academic_year) -> str:
+    """The profiles are written for the demo year 2026/2027; another year gets its own numbers."""
+    return text.replace("2026/2027", f"{academic_year.start_year}/{academic_year.start_year + 1}")
+
+
+def build_program(*, admin, organization, academic_year):
+    """The program of the year, built step by step through the constructor and approved by the director."""
+    profile = {
+        k: _of_year(v, academic_year) if isinstance(v, str) else v for k, v in PROFILES[organization.kind].items()
+    }
+    director_user = Role.objects.get(organization=organization, kind=RoleKind.DIRECTOR).person.user
+    start = academic_year.start_date
+    program_title = profile["title"]
     program = services.program_create(
-        actor=admin, organization=organization, academic_year=academic_year, title=profile["title"]
+        actor=admin, organization=organization, academic_year=academic_year, title=program_title
     )
     forms = list(MentoringForm.objects.filter(code__in=profile["forms"]))
     steps = {
-        "problem": {"title": profile["title"], "problem": profile["problem"]},
+        "problem": {"title": program_title, "problem": profile["problem"]},
         "goal": {"goal": profile["goal"]},
         "audience": {"target_audience": profile["audience"]},
         "results": {
@@ -143,20 +175,4 @@ def build_preparation(*, admin, organization, staff, academic_year, today: dt.da
     for step, data in steps.items():
         services.program_save_step(actor=admin, program=program, step=step, data=data)
     services.program_approve(actor=director_user, program=program)
-
-    roadmap = services.roadmap_from_template(
-        actor=admin, organization=organization, academic_year=academic_year, template_code=profile["template"]
-    )
-    overdue_left = 2
-    for item in roadmap.items.order_by("sort_order"):
-        if item.due_date < today:
-            if overdue_left and item.sort_order % 5 == 3:
-                overdue_left -= 1
-                continue
-            services.roadmap_item_set_status(
-                actor=admin, item=item, status=ItemStatus.DONE,
-                evidence_text=f"Протокол заседания рабочей группы № 1 от {start + dt.timedelta(days=6):%d.%m.%Y}",
-                today=min(item.due_date, today),
-            )  # fmt: skip
-        elif item.start_date <= today:
-            services.roadmap_item_set_status(actor=admin, item=item, status=ItemStatus.IN_PROGRESS)
+    return program

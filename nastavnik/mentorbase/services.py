@@ -411,6 +411,16 @@ def _managers(organization: Organization) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids).order_by("pk"))
 
 
+def _form_of_program(form, organization: Organization, today: dt.date) -> bool:
+    """A request names a form of the asking organisation's program of the year (any form while it has no
+    program with forms yet: the curator may be preparing it)."""
+    from nastavnik.orgs.services import academic_year_current
+    from nastavnik.programs.selectors import enabled_forms
+
+    forms = enabled_forms(organization=organization, academic_year=academic_year_current(today=today))
+    return not forms.exists() or forms.filter(pk=form.pk).exists()
+
+
 # --- requests between organisations -----------------------------------------------------------------------------
 @transaction.atomic
 def request_send(
@@ -435,6 +445,8 @@ def request_send(
     errors = {}
     if form is None:
         errors["form"] = "Выберите форму наставничества."
+    elif not _form_of_program(form, from_organization, today):
+        errors["form"] = f"Форма «{form.name}» не входит в программу наставничества вашей организации."
     elif form.mentor_categories and mentor.person.category not in form.mentor_categories:
         errors["form"] = (
             f"В форме «{form.name}» наставником не может быть {mentor.person.get_category_display().lower()}."

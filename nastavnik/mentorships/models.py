@@ -218,6 +218,13 @@ class Meeting(TimeStampedModel):
 
         return self.starts_at <= timezone.now()
 
+    @property
+    def status_label(self) -> str:
+        """«Запланирована» is for what is ahead: a past meeting no mentee confirmed is «не подтверждена»."""
+        if self.status == MeetingStatus.PLANNED and self.is_past:
+            return "Прошла, не подтверждена"
+        return self.get_status_display()
+
 
 class MeetingConfirmation(TimeStampedModel):
     """A mentee confirms that the meeting took place (who, when)."""

@@ -6,6 +6,7 @@ import pytest
 
 from nastavnik.mentorbase.models import BaseMentor, MentorRequest, RequestStatus
 from nastavnik.orgs.models import Region
+from nastavnik.pools.models import MentorEntry
 
 pytestmark = pytest.mark.xdist_group("demo")
 
@@ -21,16 +22,22 @@ def test_demo_base_with_an_accepted_and_a_pending_request(demo):
     from nastavnik.demo.mentorbase import build_mentorbase
 
     region, admin = demo
-    college_base = BaseMentor.objects.filter(organization__short_name="Валуйский колледж", status="active")
-    assert college_base.count() >= 2
-    assert sum(1 for m in college_base if m.is_shown_elsewhere) == 2
-    assert BaseMentor.objects.filter(region=region).values("organization").distinct().count() >= 2
+    for lender in ("Валуйский колледж", "Гимназия № 9"):
+        base = BaseMentor.objects.filter(organization__short_name=lender, status="active")
+        assert base.count() >= 2
+        assert sum(1 for m in base if m.is_shown_elsewhere) == 2
     requests = MentorRequest.objects.filter(from_organization__short_name="Ершовская СОШ").order_by("pk")
     assert [r.status for r in requests] == [RequestStatus.ACCEPTED, RequestStatus.SENT]
-    assert {r.to_organization.short_name for r in requests} == {"Валуйский колледж"}
-    before = (BaseMentor.objects.count(), MentorRequest.objects.count())
+    assert {r.to_organization.short_name for r in requests} == {"Гимназия № 9"}
+    assert {r.form.code for r in requests} == {"teacher_pupil"}
+    # the accepted teacher is in the school's own base of mentors, approved, ready to be paired
+    lent = requests[0].pool_entry
+    assert lent.organization.short_name == "Ершовская СОШ"
+    assert lent.person == requests[0].mentor.person
+    assert (lent.status, lent.source) == ("approved", "outside")
+    before = (BaseMentor.objects.count(), MentorRequest.objects.count(), MentorEntry.objects.count())
     build_mentorbase(region, admin=admin)
-    assert (BaseMentor.objects.count(), MentorRequest.objects.count()) == before
+    assert (BaseMentor.objects.count(), MentorRequest.objects.count(), MentorEntry.objects.count()) == before
 
 
 @pytest.mark.django_db

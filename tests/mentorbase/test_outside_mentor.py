@@ -119,3 +119,15 @@ def test_the_other_curator_is_told_of_the_request_and_the_requester_of_the_answe
     assert Notification.objects.filter(recipient=director, kind="mentor_request").exists()
     answer = Notification.objects.get(recipient=asking.person, kind="mentor_request_answer")
     assert answer.title == f"Запрос наставника № {request.pk} принят: контакты наставника открыты"
+
+
+def test_a_request_names_a_form_of_the_askers_program(cast, make):
+    from nastavnik.programs.models import MentoringForm
+
+    enable_forms(cast, cast.school_a2, codes=("pupil_pupil",))
+    with pytest.raises(ValidationError) as error:
+        _accepted(cast, make)
+    assert error.value.message_dict["form"] == [
+        f"Форма «{make.form.name}» не входит в программу наставничества вашей организации."
+    ]
+    assert MentoringForm.objects.get(code="teacher_pupil") == make.form
