@@ -81,3 +81,71 @@ class Measurement(ScopedModel):
 
     def get_additional_data(self):
         return {"person_id": self.person_id}
+
+
+# --- the area's annual summary (issue 8: «сводный отчёт региона по всем организациям») ----------------------
+class SummaryLevel(models.TextChoices):
+    REGION = "region", "Регион"
+    MUNICIPALITY = "municipality", "Муниципалитет"
+
+
+class SummaryStatus(models.TextChoices):
+    PENDING = "pending", "В очереди"
+    RUNNING = "running", "Формируется"
+    DONE = "done", "Готов"
+    FAILED = "failed", "Ошибка"
+
+
+class AreaSummary(models.Model):
+    """One DOCX «Сводный отчёт о реализации целевой модели наставничества» of a region or a municipality
+    for an academic year, built in the background (monitoring/summary.py). A new request after a done one
+    makes a new row: the history is kept."""
+
+    level = models.CharField("уровень", max_length=20, choices=SummaryLevel.choices)
+    region = models.ForeignKey("orgs.Region", verbose_name="регион", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "orgs.Municipality",
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    academic_year = models.ForeignKey(
+        "orgs.AcademicYear", verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("состояние", max_length=20, choices=SummaryStatus.choices, default=SummaryStatus.PENDING)
+    progress = models.PositiveSmallIntegerField("готовность, %", default=0)
+    stage = models.CharField("этап", max_length=100, blank=True)
+    file = models.FileField("файл", upload_to="monitoring/summaries/%Y/", blank=True)
+    message = models.TextField("сообщение", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запросил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+
+    class Meta:
+        verbose_name = "сводный отчёт"
+        verbose_name_plural = "сводные отчёты"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["region", "municipality", "academic_year", "-created_at"], name="area_summary_area"),
+        ]
+
+    def __str__(self):
+        return f"Сводный отчёт {self.get_level_display().lower()}а, {self.academic_year}: {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (SummaryStatus.PENDING, SummaryStatus.RUNNING)
+
+    @property
+    def area(self):
+        return self.municipality if self.level == SummaryLevel.MUNICIPALITY else self.region

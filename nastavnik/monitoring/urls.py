@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_summary
 
 app_name = "monitoring"
 
 ORG_YEAR = "org/<int:org_pk>/<int:year>/"
+SUMMARY = "<str:level>/<int:pk>/<int:year>/summary/"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -24,4 +25,9 @@ urlpatterns = [
     # the personified registry (seed 002)
     path("<str:level>/<int:pk>/registry/", views.registry, name="registry"),
     path("<str:level>/<int:pk>/registry/export.xlsx", views.registry_export, name="registry_export"),
+    # the area's annual summary (DOCX, built in the background)
+    path(SUMMARY, views_summary.summary_page, name="summary"),
+    path(SUMMARY + "<int:summary_pk>/", views_summary.summary_status, name="summary_status"),
+    path(SUMMARY + "<int:summary_pk>/download/", views_summary.summary_download, name="summary_download"),
 ]
+
