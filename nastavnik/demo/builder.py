@@ -21,6 +21,7 @@ from nastavnik.orgs import services as org_services
 from nastavnik.orgs.models import AcademicYear, Organization, Region
 from nastavnik.people import services as people_services
 from nastavnik.people.models import Category, Gender, GuardianKind, Person, RoleKind
+from nastavnik.programs.models import MentoringForm
 
 from .certification import build_certification
 from .consents import build_consents
@@ -32,7 +33,7 @@ from .mentorbase import build_mentorbase
 from .mentorships import build_mentorships
 from .monitoring import build_monitoring
 from .names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine_surname
-from .pools import build_pools
+from .pools import build_intake, build_pools
 from .previous_year import build_previous_year
 from .programs import build_preparation
 from .questionnaires import build_questionnaires
@@ -201,7 +202,12 @@ class DemoBuilder:
             previous = org_services.academic_year_current(today=dt.date(self.year_start - 1, 9, 1))
             for org in (college, gymnasium, school):
                 build_previous_year(admin=self.admin, organization=org, previous_year=previous, current_year=year)
-            # self-match (issue 6.4) in the gymnasium: an open window with requests waiting for the mentors
+            # self-match (issue 6.4) in the gymnasium: the autumn intake of «Ученик – ученик» has mentees
+            # without a pair; an open window with requests waiting for the mentors and one accepted
+            build_intake(
+                admin=self.admin, organization=gymnasium, academic_year=year, today=self.today, mentees=4, mentors=3,
+                form=MentoringForm.objects.get(code="pupil_pupil"),
+            )  # fmt: skip
             made = build_selfmatch(
                 admin=self.admin, organization=gymnasium, academic_year=year, today=self.today, slug="gymnasium"
             )

@@ -36,3 +36,24 @@ def test_demo_matching_has_approved_and_pending_runs():
     assert counts["runs"] == 0
     # the college's pending run («Студент – студент») is there to be reviewed, edited and approved
     assert Proposal.objects.filter(run=pending, solver=pending.solver).count() >= 4
+
+
+def test_demo_self_match_window_has_waiting_and_accepted_requests(client):
+    """The gymnasium's «Ученик – ученик» has an autumn intake without pairs: an open self-match window, a mentee
+    (asked by the guardian) waiting for two mentors, another accepted by the mentor, for the curator to confirm."""
+    from django.urls import reverse
+
+    from nastavnik.matching.models import SelfMatchRequest, SelfMatchWindow, SelfRequestStatus
+
+    gymnasium = Organization.objects.get(kind="gymnasium")
+    year = academic_year_current()
+    window = SelfMatchWindow.objects.get(organization=gymnasium, academic_year=year)
+    assert window.enabled
+    assert window.form.code == "pupil_pupil"
+    statuses = sorted(SelfMatchRequest.objects.filter(window=window).values_list("status", flat=True))
+    assert statuses == sorted([SelfRequestStatus.PENDING, SelfRequestStatus.PENDING, SelfRequestStatus.ACCEPTED])
+    client.force_login(get_user_model().objects.get(username="gymnasium.curator"))
+    page = client.get(reverse("matching:selfmatch_settings", args=[gymnasium.pk, year.start_year])).content.decode()
+    assert "Ждут подтверждения" in page
+    accepted = SelfMatchRequest.objects.get(window=window, status=SelfRequestStatus.ACCEPTED)
+    assert accepted.mentee_entry.person.full_name in page
