@@ -235,6 +235,7 @@ class SelfRequestStatus(models.TextChoices):
     DECLINED = "declined", "Наставник отказался"
     WITHDRAWN = "withdrawn", "Отозван"
     EXPIRED = "expired", "Истёк"
+    REJECTED = "rejected", "Куратор не подтвердил пару"
 
 
 SELF_REQUEST_OPEN = (SelfRequestStatus.PENDING, SelfRequestStatus.ACCEPTED)

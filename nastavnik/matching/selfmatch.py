@@ -370,7 +370,8 @@ def choice_for(entry: MenteeEntry, *, today: dt.date | None = None) -> Choice:
     candidates = candidates_for(entry, today=today)
     if candidates is None:
         return Choice(entry, window, [], requests, _mentee_problem(entry))
-    live = {r.mentor_entry_id: r for r in requests if r.status in (*SELF_REQUEST_OPEN, SelfRequestStatus.DECLINED)}
+    shown = (*SELF_REQUEST_OPEN, SelfRequestStatus.DECLINED, SelfRequestStatus.REJECTED)
+    live = {r.mentor_entry_id: r for r in requests if r.status in shown}
     for candidate in candidates:
         candidate.request = live.get(candidate.entry.pk)
     problem = "" if candidates else "Сейчас нет наставников, подходящих по правилам формы и со свободными местами."
@@ -470,6 +471,12 @@ def request_create(*, actor, entry: MenteeEntry, mentor_entry_id: int, today: dt
     _require_window_open(window, today)
     mine = list(SelfMatchRequest.objects.filter(mentee_entry=entry, status__in=(*SELF_REQUEST_OPEN, "confirmed")))
     same = next((r for r in mine if r.mentor_entry_id == mentor_entry_id), None)
+    same = (
+        same
+        or SelfMatchRequest.objects.filter(
+            mentee_entry=entry, mentor_entry_id=mentor_entry_id, status=SelfRequestStatus.REJECTED
+        ).first()
+    )
     if same is not None:
         raise ValidationError(f"Запрос этому наставнику уже отправлен ({same.get_status_display().lower()}).")
     if any(r.status == SelfRequestStatus.CONFIRMED for r in mine):
@@ -649,6 +656,37 @@ def request_confirm(
             title=f"Пара создана: ваш наставник — {mentor_entry.person.full_name}",
             url=reverse("mentorships:detail", args=[mentorship.pk]),
         )
+    return request
+
+
+@transaction.atomic
+def request_reject(*, actor, request: SelfMatchRequest, reason: str) -> SelfMatchRequest:
+    """The curator does not confirm a pair the mentor accepted (a conflict the curator knows of, the
+    mentor's load…): the request closes with the reason, the mentee and the mentor are told, and the
+    mentee may ask other mentors. Rejecting twice does nothing."""
+    request = _request_qs().select_for_update(of=("self",)).get(pk=request.pk)
+    window = request.window
+    require(_can_manage(actor, window.organization), NO_CONFIRM_RIGHTS)
+    if request.status == SelfRequestStatus.REJECTED:
+        return request
+    _require_open_year(window.organization, window.academic_year)
+    if request.status != SelfRequestStatus.ACCEPTED:
+        raise ValidationError("Отклонить можно только запрос, на который наставник согласился и который ждёт куратора.")
+    reason = normalize_spaces(reason or "")
+    if not reason:
+        raise ValidationError({"reason": "Напишите, почему пара не подтверждена: это увидят наставляемый и наставник."})
+    request.status = SelfRequestStatus.REJECTED
+    request.closed_reason = f"куратор: {reason}"[:300]
+    request.save(update_fields=["status", "closed_reason", "updated_at"])
+    mentor = request.mentor_entry.person
+    title = f"Куратор не подтвердил пару с наставником {mentor.full_name}"
+    url = reverse("matching:selfmatch_choose", args=[request.mentee_entry_id])
+    for person in _mentee_people(request):
+        _notify(person, kind=KIND_ANSWER, title=title, text=f"{reason} Можно выбрать другого наставника.", url=url)
+    _notify(
+        mentor, kind=KIND_REQUEST, text=reason, url=reverse("matching:selfmatch_incoming"),
+        title=f"Куратор не подтвердил пару с наставляемым {request.mentee_entry.person.full_name}",
+    )  # fmt: skip
     return request
 
 

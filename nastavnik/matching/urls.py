@@ -30,4 +30,5 @@ urlpatterns = [
     path("selfmatch/requests/<int:pk>/withdraw/", views_selfmatch.withdraw, name="selfmatch_withdraw"),
     path("selfmatch/requests/<int:pk>/answer/", views_selfmatch.answer, name="selfmatch_answer"),
     path("selfmatch/requests/<int:pk>/confirm/", views_selfmatch.confirm, name="selfmatch_confirm"),
+    path("selfmatch/requests/<int:pk>/reject/", views_selfmatch.reject, name="selfmatch_reject"),
 ]

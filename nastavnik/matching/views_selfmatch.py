@@ -106,6 +106,21 @@ def confirm(request, pk):
     return redirect("matching:selfmatch_settings", window.organization_id, window.academic_year.start_year)
 
 
+@login_required
+@require_POST
+def reject(request, pk):
+    item = selfmatch.request_get_for(actor=request.user, pk=pk)
+    window = item.window
+    require(selfmatch._can_manage(request.user, window.organization), selfmatch.NO_CONFIRM_RIGHTS)
+    try:
+        selfmatch.request_reject(actor=request.user, request=item, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _say_errors(request, error)
+    else:
+        messages.success(request, f"Пара не подтверждена: {item.mentee_entry.person.full_name} может выбрать другого.")
+    return redirect("matching:selfmatch_settings", window.organization_id, window.academic_year.start_year)
+
+
 # --- the mentee or the guardian --------------------------------------------------------------------------
 @login_required
 def choose(request, pk):

@@ -354,3 +354,42 @@ def test_demo_builds_one_open_window_once(cast, year, tp, today):
     assert again["pending"] == 0
     assert SelfMatchRequest.objects.count() == 3
     assert SelfMatchWindow.objects.get().enabled
+
+
+def test_the_curator_may_refuse_an_accepted_pair_with_a_reason(cast, window, mentee, mentors, today, client):
+    from django.urls import reverse
+
+    a = _ask(mentee, mentors["physics"], today)
+    selfmatch.request_answer(actor=mentors["physics"].person.user, request=a, accept=True, today=today)
+    with pytest.raises(PermissionDenied):
+        selfmatch.request_reject(actor=cast.user("working_group"), request=a, reason="Нет")
+    with pytest.raises(ValidationError) as error:
+        selfmatch.request_reject(actor=cast.user("curator"), request=a, reason="  ")
+    assert "почему пара не подтверждена" in _messages(error)
+    done = selfmatch.request_reject(actor=cast.user("curator"), request=a, reason="У наставника уже две группы.")
+    assert (done.status, done.closed_reason) == (SelfRequestStatus.REJECTED, "куратор: У наставника уже две группы.")
+    assert selfmatch.request_reject(actor=cast.user("curator"), request=a, reason="ещё").status == "rejected"
+    told = Notification.objects.filter(recipient=mentee.person, kind="selfmatch_answer").latest("pk")
+    assert told.title == f"Куратор не подтвердил пару с наставником {mentors['physics'].person.full_name}"
+    assert Notification.objects.filter(recipient=mentors["physics"].person, title__startswith="Куратор не").exists()
+    with pytest.raises(ValidationError, match="уже отправлен"):
+        _ask(mentee, mentors["physics"], today)  # not the same mentor again
+    assert _ask(mentee, mentors["maths"], today).status == SelfRequestStatus.PENDING  # but another one
+    with pytest.raises(ValidationError, match="Подтвердить можно только"):
+        selfmatch.request_confirm(actor=cast.user("curator"), request=a)
+    assert not Mentorship.objects.exists()
+    # the page: the curator's button; the mentee gets 403 on it, another organisation's user 404
+    b = SelfMatchRequest.objects.get(mentor_entry=mentors["maths"])
+    selfmatch.request_answer(actor=mentors["maths"].person.user, request=b, accept=True, today=today)
+    url = reverse("matching:selfmatch_reject", args=[b.pk])
+    client.force_login(mentee.person.user)
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(cast.user("outsider"))
+    assert client.post(url, {"reason": "x"}).status_code == 404
+    client.force_login(cast.user("curator"))
+    settings_url = reverse("matching:selfmatch_settings", args=[cast.school_a.pk, window.academic_year.start_year])
+    assert "Не подтверждать пару" in client.get(settings_url).content.decode()
+    response = client.post(url, {"reason": "Конфликт расписания"}, follow=True)
+    assert "Пара не подтверждена" in response.content.decode()
+    b.refresh_from_db()
+    assert b.status == SelfRequestStatus.REJECTED
