@@ -47,6 +47,16 @@ def two_organisations(transactional_db):
     )  # fmt: skip
     orgs.academic_year_current()
     mentoring_forms_sync()
+    from nastavnik.programs import services as programs
+    from nastavnik.programs.models import MentoringForm
+
+    program = programs.program_create(actor=admin, organization=school, title="Программа наставничества школы № 5")
+    programs.program_save_step(
+        actor=admin,
+        program=program,
+        step="forms",
+        data={"forms": list(MentoringForm.objects.filter(code="teacher_pupil"))},
+    )
     for organization, (last, first, patronymic), username in (
         (school, ("Белова", "Анна", "Сергеевна"), "belova"),
         (college, ("Громова", "Вера", "Павловна"), "gromova"),
@@ -146,6 +156,21 @@ def test_school_finds_a_mentor_in_the_region_and_the_college_accepts(two_organis
     expect(page.locator("#request-status")).to_have_text("Принят")
     expect(page.locator("main")).to_contain_text(MENTOR_PHONE)
     expect(page.locator("main")).to_contain_text("osipova@example.ru")
+
+    # … and puts the lent mentor into the school's own base of mentors, approved, ready to be paired
+    page.click("text=Внести в базу наставников")
+    expect(page.locator("#request-pool-entry")).to_contain_text("статус «Одобрен»")
+    from nastavnik.pools.models import MentorEntry
+
+    lent = MentorEntry.objects.get(organization=school)
+    assert (lent.person.last_name, lent.status, lent.source, lent.form.code) == (
+        "Осипова",
+        "approved",
+        "outside",
+        "teacher_pupil",
+    )
+    page.click("#request-pool-entry a")
+    expect(page.locator("main")).to_contain_text("Осипова Ирина Олеговна")
 
     # the search works on a phone
     phone, phone_errors = _login(browser, server_url, "belova", viewport=PHONE)
