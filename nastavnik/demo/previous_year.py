@@ -296,5 +296,8 @@ def build_previous_year(*, admin, organization, previous_year, current_year) -> 
                  "date": dt.date(previous_year.start_year + 1, 6, 5).isoformat(),
                  "request_key": f"demo-{organization.pk}-{previous_year.start_year}-program_report"},
     )  # fmt: skip
-    programs.year_close(actor=curator, organization=organization, academic_year=previous_year, confirm=True)
+    programs.year_close(
+        actor=curator, organization=organization, academic_year=previous_year, confirm=True,
+        now=_aware(dt.date(previous_year.start_year + 1, 6, 26), 12),
+    )  # fmt: skip
     return counts

@@ -650,7 +650,9 @@ def _require_close_rights(actor, organization: Organization) -> None:
 
 
 @transaction.atomic
-def year_rollover(*, actor, organization: Organization, academic_year: AcademicYear) -> AcademicYear:
+def year_rollover(
+    *, actor, organization: Organization, academic_year: AcademicYear, now: dt.datetime | None = None
+) -> AcademicYear:
     """Copy the program, its forms, the working group and the roadmap to the next academic year with
     dates shifted by a year, then close this year (read-only, still reportable)."""
     _require_close_rights(actor, organization)
@@ -716,7 +718,7 @@ def year_rollover(*, actor, organization: Organization, academic_year: AcademicY
             for item in roadmap.items.all()
         )
     state, _ = OrganizationYear.objects.get_or_create(organization=organization, academic_year=academic_year)
-    state.closed_at = timezone.now()
+    state.closed_at = now or timezone.now()
     state.closed_by = actor
     state.save()
     OrganizationYear.objects.get_or_create(organization=organization, academic_year=next_year)
@@ -759,7 +761,12 @@ def year_close_marks(
 
 @transaction.atomic
 def year_close(
-    *, actor, organization: Organization, academic_year: AcademicYear, confirm: bool = False
+    *,
+    actor,
+    organization: Organization,
+    academic_year: AcademicYear,
+    confirm: bool = False,
+    now: dt.datetime | None = None,
 ) -> AcademicYear:
     """Close the year from its checklist: the open pairs must be decided (blocking); the advisory items
     not done need `confirm`. Then, in one transaction: the marked pairs are carried over
@@ -781,4 +788,4 @@ def year_close(
     if pending and not confirm:
         raise ValidationError(ADVISORY_CONFIRM.format(items="; ".join(c.title.lower() for c in pending)))
     carryover.carry_over(actor=actor, organization=organization, academic_year=academic_year)
-    return year_rollover(actor=actor, organization=organization, academic_year=academic_year)
+    return year_rollover(actor=actor, organization=organization, academic_year=academic_year, now=now)
