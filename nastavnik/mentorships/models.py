@@ -352,6 +352,7 @@ class PlanItem(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="plan_item_progress_range"),
         ]
+        indexes = [models.Index(fields=["plan", "status", "progress"], name="plan_item_plan_status_progress")]
 
     def __str__(self):
         return self.competency[:80]
@@ -421,6 +422,7 @@ class JournalEntry(TimeStampedModel):
         verbose_name = "запись журнала наставника"
         verbose_name_plural = "журнал наставника"
         ordering = ["date", "id"]
+        indexes = [models.Index(fields=["mentorship", "date"], name="journal_mentorship_date")]
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y}: {self.topic}"

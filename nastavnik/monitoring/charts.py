@@ -101,3 +101,14 @@ def impact_bars(labels: list[str], before: list[float], after: list[float], *, f
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(fontsize=8, frameon=False)
         return _render(figure, fmt)
+
+
+def warm_up() -> None:
+    """Draw one small chart of each kind and throw it away: matplotlib's first figure loads the font list,
+    the SVG and PNG writers and lays out its first text (0.1–0.2 s), which would otherwise be paid by the
+    first dashboard a server process shows (nastavnik.monitoring.warmup, called where a server starts)."""
+    activity_trend(["2026-09", "2026-10"], [1, 2], [2, 1])
+    activity_trend(["2026-09", "2026-10"], [1, 2], [2, 1], fmt="png")
+    forms_bars(["а"], [1])
+    satisfaction_trend(["2026-09", "2026-10"], [5.0, None])
+    impact_bars(["а"], [1.0], [2.0])

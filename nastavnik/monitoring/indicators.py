@@ -317,23 +317,37 @@ def flag(subquery) -> ExpressionWrapper:
     return ExpressionWrapper(Q(pk__in=subquery), output_field=BooleanField())
 
 
-def over_flags(inner, select: str, params: list, tail: str = "") -> list[tuple]:
-    """Run `SELECT {select} FROM (inner) t {tail}`: the flags of each person are computed once in the inner
-    query (not once per FILTER clause, which is what an ORM aggregate over annotations does).
+def _sql(queryset) -> tuple[str, list]:
+    """A queryset's SQL for a subquery of raw SQL: without the model's default ordering."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return sql, list(params)
 
-    On PostgreSQL the inner query is a MATERIALIZED common table expression: a plain subquery in FROM is
-    pulled up into the outer query, and then every `t.f_… ` of every FILTER clause became its own copy of
-    the flag's subplan (the regional dashboard built the mentees' hash five times, in each parallel worker:
-    19 subplans × 3 processes for 10 flags, 5 s of the 200,000-person region)."""
-    inner_sql, inner_params = inner.query.sql_with_params()
+
+def _fence() -> str:
+    """What keeps a subquery in FROM a subquery: PostgreSQL pulls a plain one up into the outer query, and
+    then every `t.f_…` of every FILTER clause became its own copy of the flag's subplan (the regional
+    dashboard built the mentees' hash five times: 19 subplans × 3 processes, 5 s at 200,000 people).
+    OFFSET 0 is the planner's fence, without the tuplestore a MATERIALIZED common table expression writes
+    (9 MB to a temporary file at 200,000 people). SQLite keeps the subquery as it is."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
+def over_flags(
+    inner, select: str, params: list, tail: str = "", *, lazy: tuple[str, list] | None = None
+) -> list[tuple]:
+    """Run `SELECT {select} FROM (inner) t {tail}`: the flags of each person are computed once in the inner
+    query (not once per FILTER clause, which is what an ORM aggregate over annotations does). `lazy` — the
+    SELECT list of a middle query over the inner one (`s.…`), for the flags that are worth probing only when
+    another flag of the person is set (CASE WHEN s.f_pool THEN … END)."""
+    inner_sql, inner_params = _sql(inner)
+    fence = _fence()
+    source, source_params = f"({inner_sql}{fence})", inner_params
+    if lazy is not None:
+        lazy_select, lazy_params = lazy
+        source = f"(SELECT {lazy_select} FROM {source} s{fence})"
+        source_params = [*lazy_params, *inner_params]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # the common table expression comes first in the statement, then the select's placeholders
-            sql = f"WITH t AS MATERIALIZED ({inner_sql}) SELECT {select} FROM t {tail}"
-            cursor.execute(sql, [*inner_params, *params])
-        else:
-            # the select's placeholders come first in the statement, then the inner query's
-            cursor.execute(f"SELECT {select} FROM ({inner_sql}) t {tail}", [*params, *inner_params])
+        cursor.execute(f"SELECT {select} FROM {source} t {tail}", [*params, *source_params])
         return cursor.fetchall()
 
 
@@ -408,7 +422,7 @@ PEOPLE_COUNTS = (
 def _people_rows(scope: Scope, *, by_organization: bool) -> list[dict]:
     from nastavnik.consents.models import Consent, ConsentKind
     from nastavnik.mentorships.models import MentorshipMentee
-    from nastavnik.people.models import Category, Person
+    from nastavnik.people.models import Person
     from nastavnik.pools.models import MenteeEntry, MentorEntry
 
     from .models import Measurement
@@ -421,70 +435,130 @@ def _people_rows(scope: Scope, *, by_organization: bool) -> list[dict]:
     # a municipality or a region: the outer scan already keeps only the scope's people, and hashing the
     # valid consents as they are (one sequential scan) is several times cheaper than joining them to the
     # region's people first (a merge join over two indexes: 0.7 s for each of the two flags at 200,000)
+    # both pools in one hashed subplan (a UNION ALL): one probe for each person, not two for most
+    pools = (
+        MenteeEntry.objects.filter(scope.q(), academic_year=year)
+        .order_by()
+        .values("person_id")
+        .union(MentorEntry.objects.filter(scope.q(), academic_year=year).order_by().values("person_id"), all=True)
+    )
     inner = (
         Person.objects.filter(scope.q(), organization__isnull=False)
         .order_by()
         .annotate(
             f_mentee=flag(mentees),
             f_mentor=flag(mentors),
-            f_pool=flag(MenteeEntry.objects.filter(scope.q(), academic_year=year).values("person_id")),
-            f_pool2=flag(MentorEntry.objects.filter(scope.q(), academic_year=year).values("person_id")),
-            f_consent=flag(valid.values("person_id")),
-            f_guardian=flag(valid.filter(kind=ConsentKind.GUARDIAN_FOR_CHILD).values("person_id")),
-            f_active=flag(
-                MentorshipMentee.objects.filter(
-                    scope.q("mentorship__"), mentorship__academic_year=year, mentorship__status="active",
-                    left_on__isnull=True,
-                ).values("person_id")
-            ),
-            f_diag=flag(
-                Measurement.objects.filter(
-                    scope.q(), measured_on__gte=scope.quarter_start, measured_on__lte=today
-                ).values("person_id")
-            ),
+            f_pool=flag(pools),
         )
         .values_list(
-            "organization_id", "category", "birth_date", "teaching_since", "f_mentee", "f_mentor", "f_pool",
-            "f_pool2", "f_consent", "f_guardian", "f_active", "f_diag",
+            "id", "organization_id", "category", "birth_date", "teaching_since", "f_mentee", "f_mentor", "f_pool"
         )
     )  # fmt: skip
-    b10, b19, b14 = years_before(today, 10), years_before(today, 19), years_before(today, 14)
+    # The flags below are probed only for the people they can count: a consent for the members of the pools
+    # (the right kind for the age), an active membership and a diagnostic for the mentees. Every probe of a
+    # hashed subplan costs, and the eight flags of 200,000 people were half of the regional dashboard.
+    guardian_sql, guardian_params = _sql(valid.filter(kind=ConsentKind.GUARDIAN_FOR_CHILD).values("person_id"))
+    consent_sql, consent_params = _sql(valid.values("person_id"))
+    active_sql, active_params = _sql(
+        MentorshipMentee.objects.filter(
+            scope.q("mentorship__"), mentorship__academic_year=year, mentorship__status="active",
+            left_on__isnull=True,
+        ).values("person_id")
+    )  # fmt: skip
+    diag_sql, diag_params = _sql(
+        Measurement.objects.filter(scope.q(), measured_on__gte=scope.quarter_start, measured_on__lte=today).values(
+            "person_id"
+        )
+    )
+    b14 = years_before(today, 14)
+    lazy = (
+        "s.organization_id AS organization_id, s.category AS category, s.birth_date AS birth_date, "
+        "s.teaching_since AS teaching_since, s.f_mentee AS f_mentee, s.f_mentor AS f_mentor, s.f_pool AS f_pool, "
+        # under 14 the legal representative's consent, else any valid consent (152-ФЗ)
+        f"CASE WHEN s.f_pool THEN CASE WHEN s.birth_date > %s THEN s.id IN ({guardian_sql}) "
+        f"ELSE s.id IN ({consent_sql}) END END AS f_consented, "
+        f"CASE WHEN s.f_mentee THEN s.id IN ({active_sql}) END AS f_active, "
+        f"CASE WHEN s.f_mentee THEN s.id IN ({diag_sql}) END AS f_diag",
+        [b14, *guardian_params, *consent_params, *active_params, *diag_params],
+    )
+    b10, b19 = years_before(today, 10), years_before(today, 19)
     year_end = year.end_date
-    young = "t.category = %s AND t.teaching_since > %s AND t.teaching_since <= %s"
-    young_params = [Category.STAFF.value, years_before(year_end, YOUNG_YEARS), year_end]
-    pupil, student, staff = "t.category = %s", "t.category = %s", "t.category = %s"
+    teen = "t.birth_date <= %s AND t.birth_date > %s"
+    young = "t.teaching_since > %s AND t.teaching_since <= %s"
     involved = "(t.f_mentee OR t.f_mentor)"
-    pool = "(t.f_pool OR t.f_pool2)"
-    conditions = [
-        ("pupils", pupil, [Category.PUPIL.value]),
-        ("pupils_in", f"{pupil} AND {involved}", [Category.PUPIL.value]),
-        ("teens", f"{pupil} AND t.birth_date <= %s AND t.birth_date > %s", [Category.PUPIL.value, b10, b19]),
-        ("teens_in", f"{pupil} AND t.birth_date <= %s AND t.birth_date > %s AND {involved}",
-         [Category.PUPIL.value, b10, b19]),
-        ("students", student, [Category.STUDENT.value]),
-        ("students_in", f"{student} AND {involved}", [Category.STUDENT.value]),
-        ("staff", staff, [Category.STAFF.value]),
-        ("staff_in", f"{staff} AND {involved}", [Category.STAFF.value]),
-        ("learners", "t.category IN (%s, %s)", [Category.PUPIL.value, Category.STUDENT.value]),
-        ("learners_mentors", "t.category IN (%s, %s) AND t.f_mentor", [Category.PUPIL.value, Category.STUDENT.value]),
-        ("young", young, young_params),
-        ("young_mentored", f"{young} AND t.f_mentee", young_params),
-        ("participants", pool, []),
-        ("consented",
-         f"{pool} AND ((t.birth_date > %s AND t.f_guardian) OR ((t.birth_date IS NULL OR t.birth_date <= %s) "
-         "AND t.f_consent))", [b14, b14]),
-        ("active_mentees", "t.f_active", []),
+    # counted per category (GROUP BY it) and put together below: no comparison of the category's text in
+    # each of sixteen FILTER clauses for each of 200,000 people
+    per_category = [
+        ("all", "", []),
+        ("involved", involved, []),
+        ("teen", teen, [b10, b19]),
+        ("teen_in", f"{teen} AND {involved}", [b10, b19]),
+        ("mentor", "t.f_mentor", []),
+        ("young", young, [years_before(year_end, YOUNG_YEARS), year_end]),
+        ("young_mentored", f"{young} AND t.f_mentee", [years_before(year_end, YOUNG_YEARS), year_end]),
+        ("pool", "t.f_pool", []),
+        ("consented", "t.f_consented", []),
+        ("active", "t.f_active", []),
         ("diagnosed", "t.f_active AND t.f_diag", []),
     ]  # fmt: skip
-    assert tuple(name for name, _sql, _params in conditions) == PEOPLE_COUNTS
-    select = ", ".join(f"COUNT(*) FILTER (WHERE {sql})" for _name, sql, _params in conditions)
-    params = [p for _name, _sql, ps in conditions for p in ps]
-    if not by_organization:
-        (row,) = over_flags(inner, select, params)
-        return [{name: int(value or 0) for name, value in zip(PEOPLE_COUNTS, row, strict=True)}]
-    rows = over_flags(inner, f"t.organization_id, {select}", params, "GROUP BY t.organization_id")
-    names = ("organization_id", *PEOPLE_COUNTS)
-    return [{name: int(value or 0) for name, value in zip(names, row, strict=True)} for row in rows]
+    select = ", ".join(f"COUNT(*) FILTER (WHERE {sql})" if sql else "COUNT(*)" for _name, sql, _params in per_category)
+    params = [p for _name, _sql, ps in per_category for p in ps]
+    names = [name for name, _sql, _params in per_category]
+    if by_organization:
+        rows = over_flags(inner, f"t.organization_id, t.category, {select}", params,
+                          "GROUP BY t.organization_id, t.category", lazy=lazy)  # fmt: skip
+    else:
+        rows = [
+            (None, *row) for row in over_flags(inner, f"t.category, {select}", params, "GROUP BY t.category", lazy=lazy)
+        ]
+    # {organization: {category: {name: count}}}, then the sixteen counts of each organisation
+    grouped: dict = {}
+    for organization_id, category, *counts in rows:
+        grouped.setdefault(organization_id, {})[category] = dict(zip(names, (int(c or 0) for c in counts), strict=True))
+    result = []
+    for organization_id, by_category in grouped.items():
+        row = _people_counts(by_category)
+        if by_organization:
+            row = {"organization_id": organization_id, **row}
+        result.append(row)
+    if not by_organization and not result:
+        result = [dict.fromkeys(PEOPLE_COUNTS, 0)]
+    return result
+
+
+def _people_counts(by_category: dict[str, dict[str, int]]) -> dict:
+    """The sixteen counts of PEOPLE_COUNTS from the per-category counts of `_people_rows`."""
+    from nastavnik.people.models import Category
+
+    empty = {}
+
+    def of(category, name: str) -> int:
+        return by_category.get(category.value, empty).get(name, 0)
+
+    def total(name: str) -> int:
+        return sum(counts[name] for counts in by_category.values())
+
+    pupil, student, staff = Category.PUPIL, Category.STUDENT, Category.STAFF
+    row = {
+        "pupils": of(pupil, "all"),
+        "pupils_in": of(pupil, "involved"),
+        "teens": of(pupil, "teen"),
+        "teens_in": of(pupil, "teen_in"),
+        "students": of(student, "all"),
+        "students_in": of(student, "involved"),
+        "staff": of(staff, "all"),
+        "staff_in": of(staff, "involved"),
+        "learners": of(pupil, "all") + of(student, "all"),
+        "learners_mentors": of(pupil, "mentor") + of(student, "mentor"),
+        "young": of(staff, "young"),
+        "young_mentored": of(staff, "young_mentored"),
+        "participants": total("pool"),
+        "consented": total("consented"),
+        "active_mentees": total("active"),
+        "diagnosed": total("diagnosed"),
+    }
+    assert tuple(row) == PEOPLE_COUNTS
+    return row
 
 
 def _retention_numbers(scope: Scope) -> dict:
