@@ -30,4 +30,3 @@ urlpatterns = [
     path(SUMMARY + "<int:summary_pk>/", views_summary.summary_status, name="summary_status"),
     path(SUMMARY + "<int:summary_pk>/download/", views_summary.summary_download, name="summary_download"),
 ]
-

@@ -270,7 +270,7 @@ def test_the_curator_is_told_of_each_decision_of_the_region(cast, scheme, meet, 
     regional = cast.user("regional")
     meet.everything(curator, cast.school_a)
     certificate, _ = services.certificate_issue(actor=regional, scheme=scheme, person_pk=curator.pk)
-    again, _ = services.certificate_issue(actor=regional, scheme=scheme, person_pk=curator.pk)  # nothing new
+    services.certificate_issue(actor=regional, scheme=scheme, person_pk=curator.pk)  # nothing new: no notification
     services.certificate_revoke(actor=regional, certificate=certificate, reason="Отчёт оказался недостоверным")
     titles = list(
         Notification.objects.filter(recipient=curator, kind="certification_decision")

@@ -48,7 +48,7 @@ def test_lent_mentor_enters_the_requesters_base_approved_once_and_is_paired(cast
     entry = services.request_to_pool(actor=asking, request=request)
     assert entry.organization == cast.school_a2
     assert entry.person == request.mentor.person
-    assert entry.status == MentorStatus.APPROVED and entry.source == Source.OUTSIDE
+    assert (entry.status, entry.source) == (MentorStatus.APPROVED, Source.OUTSIDE)
     assert "запрос № " in entry.source_note
     assert "Подготовка к ОГЭ" in entry.competencies
     assert services.request_to_pool(actor=asking, request=request) == entry  # idempotent
@@ -60,14 +60,15 @@ def test_lent_mentor_enters_the_requesters_base_approved_once_and_is_paired(cast
     give_consent(pupil)
     year = academic_year_current()
     mentee = MenteeEntry.objects.create(
-        organization=cast.school_a2, municipality=cast.school_a2.municipality, region=cast.school_a2.municipality.region,
-        academic_year=year, person=pupil, form=make.form, status="included",
+        organization=cast.school_a2, municipality=cast.school_a2.municipality,
+        region=cast.school_a2.municipality.region, academic_year=year, person=pupil, form=make.form,
+        status="included",
     )  # fmt: skip
     pair = mentorship_services.mentorship_create(
         actor=cast.user("admin"), organization=cast.school_a2, academic_year=year, form=make.form,
         mentor_entry=entry, mentee_entries=[mentee],
     )  # fmt: skip
-    assert pair.mentor == request.mentor.person and pair.organization == cast.school_a2
+    assert (pair.mentor, pair.organization) == (request.mentor.person, cast.school_a2)
 
 
 def test_only_an_accepted_request_in_its_period_and_a_form_of_the_program(cast, make):
@@ -95,7 +96,8 @@ def test_the_page_offers_the_button_to_the_requester_only(client, cast, make):
     assert "Внести в базу наставников" in page
     response = client.post(reverse("mentorbase:request_to_pool", args=[request.pk]), follow=True)
     page = response.content.decode()
-    assert "статус «Одобрен»" in page and 'id="request-pool-entry"' in page
+    assert "статус «Одобрен»" in page
+    assert 'id="request-pool-entry"' in page
     assert "Внести в базу наставников" not in page
     entry = MentorEntry.objects.get(organization=cast.school_a2)
     assert client.get(reverse("pools:mentor_detail", args=[entry.pk])).status_code == 200
