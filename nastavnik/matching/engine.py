@@ -1347,7 +1347,7 @@ class _Problem:
             return Unmatched(
                 e.id,
                 "all_full",
-                f"все подходящие наставники заняты ({deg})",
+                f"все подходящие наставники заняты (подходят: {deg}, свободных мест нет)",
             )
         if not self.m:
             return Unmatched(e.id, "no_eligible_mentor", "в подборе нет ни одного наставника")

@@ -581,7 +581,7 @@ def proposal_remove(*, actor, proposal: Proposal) -> Unmatched:
         mentee_entry_id=proposal.mentee_entry_id,
         defaults={
             "code": "removed",
-            "text": f"пара с наставником {mentor_name} убрана куратором",
+            "text": f"пара убрана куратором (наставник — {mentor_name})",
             "alternatives": proposal.alternatives,
         },
     )

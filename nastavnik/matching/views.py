@@ -158,6 +158,11 @@ def _review_context(request, run: MatchingRun, *, errors=(), notice: str = "") -
         "summary": selectors.run_summary(run),
         "groups": groups,
         "proposals": proposals,
+        # «поменять местами» starts with the first mentee and one of another mentor (a swap within a group
+        # would change nothing)
+        "swap_second": next((p.pk for p in proposals[1:] if p.mentor_entry_id != proposals[0].mentor_entry_id), None)
+        if proposals
+        else None,
         "unmatched": unmatched,
         "parts": parts,
         "confirmable": confirmable,

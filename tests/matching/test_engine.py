@@ -192,7 +192,7 @@ def test_optimal_beats_greedy_on_the_classic_trap():
     assert res["optimal"].matched_count == 2
     assert res["optimal"].total_score == 7.5
     assert res["greedy"].unmatched[0].code == "all_full"
-    assert res["greedy"].unmatched[0].text == "все подходящие наставники заняты (1)"
+    assert res["greedy"].unmatched[0].text == "все подходящие наставники заняты (подходят: 1, свободных мест нет)"
     assert set(SOLVER_LABELS) == set(res)
 
 
@@ -266,7 +266,7 @@ def test_reason_all_full_and_forbidden_only():
         (3, "forbidden_only", "все подходящие наставники (2) — в запрещённых парах")
     ]
     res = solve(es, ms[:1])
-    assert [(u.code, u.text) for u in res.unmatched] == [("all_full", "все подходящие наставники заняты (1)")] * 2
+    assert [(u.code, u.text) for u in res.unmatched] == [("all_full", "все подходящие наставники заняты (подходят: 1, свободных мест нет)")] * 2
 
 
 def test_reason_no_mentors_at_all():
