@@ -104,5 +104,6 @@ CASES.update(
         "matching:selfmatch_withdraw": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
         "matching:selfmatch_answer": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
         "matching:selfmatch_confirm": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
+        "matching:selfmatch_reject": Case(kwargs=_selfmatch_pk, write=True, post_only=True),
     }
 )

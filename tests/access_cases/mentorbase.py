@@ -84,6 +84,7 @@ CASES = {
     "mentorbase:request_detail": Case(kwargs=lambda cast: {"pk": _incoming(cast).pk}),
     "mentorbase:request_decide": Case(kwargs=lambda cast: {"pk": _incoming(cast).pk}, write=True),
     "mentorbase:request_withdraw": Case(kwargs=lambda cast: {"pk": _outgoing(cast).pk}, write=True),
+    "mentorbase:request_to_pool": Case(kwargs=lambda cast: {"pk": _outgoing(cast).pk}, write=True, post_only=True),
     "mentorbase:region": Case(kwargs=lambda cast: {"region_pk": cast.region_a.pk}),
     "mentorbase:region_export": Case(kwargs=lambda cast: {"region_pk": cast.region_a.pk}),
     "mentorbase:region_refresh": Case(kwargs=lambda cast: {"region_pk": cast.region_a.pk}, write=True),

@@ -42,3 +42,27 @@ CASES: dict[str, Case] = {
     "monitoring:registry": Case(kwargs=_org_level),
     "monitoring:registry_export": Case(kwargs=_org_level),
 }
+
+
+# --- the area's annual summary (a region's coordinator only) ------------------------------------------------
+def _region_year(cast) -> dict:
+    return {"level": "region", "pk": cast.region_a.pk, "year": _year(cast)}
+
+
+def _summary(cast) -> dict:
+    from nastavnik.monitoring.models import AreaSummary
+
+    summary = AreaSummary.objects.filter(region=cast.region_a).first() or AreaSummary.objects.create(
+        level="region", region=cast.region_a, academic_year=academic_year_current(), status="failed",
+        message="Проверка доступа",
+    )  # fmt: skip
+    return {**_region_year(cast), "summary_pk": summary.pk}
+
+
+CASES.update(
+    {
+        "monitoring:summary": Case(kwargs=_region_year, write=True),
+        "monitoring:summary_status": Case(kwargs=_summary),
+        "monitoring:summary_download": Case(kwargs=_summary),
+    }
+)
