@@ -589,15 +589,13 @@ def _retention_numbers(scope: Scope) -> dict:
     )
 
 
-def _plan_numbers(scope: Scope) -> dict:
-    """The mean completion of the plans in force (the approved version; an item done = 100 %, cancelled
-    items left out) and how many are done to 90 %: one query — the per-plan means are one GROUP BY over
-    the items, aggregated again outside (not a correlated subquery per plan, run three times for each of
-    the region's 30,000 plans)."""
+def approved_plan_items(scope: Scope):
+    """The items of the plans in force (the approved version) of the scope's pairs of the year, cancelled
+    items left out, with `ITEM_DONE` the completion an item counts for (done = 100 %, else its progress):
+    what «Выполнение индивидуальных планов» averages, per plan."""
     from nastavnik.mentorships.models import PlanItem
 
-    done = Case(When(status="done", then=Value(100)), default=F("progress"), output_field=FloatField())
-    per_plan = (
+    return (
         PlanItem.objects.filter(
             scope.q("plan__mentorship__"),
             plan__mentorship__academic_year=scope.academic_year,
@@ -606,9 +604,17 @@ def _plan_numbers(scope: Scope) -> dict:
         )
         .exclude(status="cancelled")
         .order_by()
-        .values("plan_id")
-        .annotate(completion=Avg(done))
     )
+
+
+ITEM_DONE = Case(When(status="done", then=Value(100)), default=F("progress"), output_field=FloatField())
+
+
+def _plan_numbers(scope: Scope) -> dict:
+    """The mean completion of the plans in force and how many are done to 90 %: one query — the per-plan
+    means are one GROUP BY over the items, aggregated again outside (not a correlated subquery per plan,
+    run three times for each of the region's 30,000 plans)."""
+    per_plan = approved_plan_items(scope).values("plan_id").annotate(completion=Avg(ITEM_DONE))
     row = per_plan.aggregate(
         avg=Avg("completion"),
         plans=Count("plan_id"),

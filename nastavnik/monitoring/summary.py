@@ -26,16 +26,16 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
-from django.db.models import Avg, Case, F, FloatField, Value, When
+from django.db.models import Avg, F
 from django.http import Http404
 from django.utils import timezone
 
 from nastavnik.core.text import date_ru, plural_ru
-from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipStatus, PlanItem
+from nastavnik.mentorships.models import Mentorship, MentorshipMentee, MentorshipStatus
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.people.access import access_for, require
 
-from . import charts, selectors
+from . import charts, indicators, selectors
 from .models import AreaSummary, SummaryLevel, SummaryStatus
 
 logger = logging.getLogger(__name__)
@@ -274,19 +274,11 @@ def plans_by_organization(scope) -> dict[int, tuple[float, int]]:
     """{organisation: (sum of the plans' completion, plans)} — the completion of a plan as the indicator
     «Выполнение индивидуальных планов» counts it (approved plans of the year's pairs, an item done = 100 %,
     cancelled items left out), one GROUP BY per plan summed per organisation."""
-    done = Case(When(status="done", then=Value(100)), default=F("progress"), output_field=FloatField())
     per_plan = (
-        PlanItem.objects.filter(
-            scope.q("plan__mentorship__"),
-            plan__mentorship__academic_year=scope.academic_year,
-            plan__mentorship__status__in=PARTICIPATING,
-            plan__status="approved",
-        )
-        .exclude(status="cancelled")
-        .order_by()
+        indicators.approved_plan_items(scope)
         .annotate(o=F("plan__mentorship__organization_id"))
         .values("plan_id", "o")
-        .annotate(c=Avg(done))
+        .annotate(c=Avg(indicators.ITEM_DONE))
     )
     sql, params = per_plan.query.sql_with_params()
     rows = _rows(f"SELECT t.o, SUM(t.c), COUNT(*) FROM ({sql}) t GROUP BY t.o", params)
