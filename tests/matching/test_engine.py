@@ -266,7 +266,8 @@ def test_reason_all_full_and_forbidden_only():
         (3, "forbidden_only", "все подходящие наставники (2) — в запрещённых парах")
     ]
     res = solve(es, ms[:1])
-    assert [(u.code, u.text) for u in res.unmatched] == [("all_full", "все подходящие наставники заняты (подходят: 1, свободных мест нет)")] * 2
+    full = ("all_full", "все подходящие наставники заняты (подходят: 1, свободных мест нет)")
+    assert [(u.code, u.text) for u in res.unmatched] == [full] * 2
 
 
 def test_reason_no_mentors_at_all():
