@@ -198,7 +198,7 @@ def test_pair_work_on_a_phone(transactional_db, cast, pair, held_meeting, server
     page.locator(f"a[href='/mentorships/{pair.pk}/']").first.click()
     page.wait_for_url(f"{server_url}/mentorships/{pair.pk}/")
     page.locator("#h-plan").get_by_role("link", name="Открыть").click()
-    assert "План на утверждении у куратора" in page.content()
+    page.wait_for_selector("text=План на утверждении у куратора")  # the page the click opens
     page.get_by_role("button", name="Утвердить версию 1").click()
     page.wait_for_selector("text=Утверждён")
     assert _fits_the_phone(page)

@@ -77,7 +77,9 @@ def test_mentee_rates_and_raises_a_concern_curator_sees_alerts(transactional_db,
     assert "Низкая оценка встречи: 3 из 10" in content
     assert "Сообщение о безопасности — новое" in content
     page.get_by_role("link", name="Сообщение о безопасности — новое").click()
-    assert CONCERN in page.content()
+    from playwright.sync_api import expect  # after the `browser` fixture: it skips where Playwright is absent
+
+    expect(page.locator("main")).to_contain_text(CONCERN)  # waits for the page the click opens
     page.context.close()
 
     page, errors = _login(browser, server_url, "mentor")
