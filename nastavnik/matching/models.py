@@ -36,6 +36,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Выполняется"
     READY = "ready", "Готов"
     APPROVED = "approved", "Утверждён"
+    SUPERSEDED = "superseded", "Заменён утверждённым подбором"
     FAILED = "failed", "Ошибка"
 
 

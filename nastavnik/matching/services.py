@@ -773,7 +773,22 @@ def run_approve(
     run.approved_at = timezone.now()
     run.activate = activate
     run.save(update_fields=["status", "approved_by", "approved_at", "activate", "updated_at"])
+    _supersede_others(run)
     return run
+
+
+def _supersede_others(run: MatchingRun) -> int:
+    """The organisation's other ready runs of the form and year proposed the same mentees (a run takes all
+    who may be matched when it starts): once one is approved they are «заменён утверждённым подбором»,
+    read-only, so that nobody approves a stale proposal."""
+    return (
+        MatchingRun.objects.filter(
+            organization_id=run.organization_id, academic_year_id=run.academic_year_id, form_id=run.form_id,
+            status=RunStatus.READY,
+        )
+        .exclude(pk=run.pk)
+        .update(status=RunStatus.SUPERSEDED, updated_at=timezone.now())
+    )  # fmt: skip
 
 
 def _check_start(run: MatchingRun, start_date: dt.date | None) -> None:

@@ -135,7 +135,8 @@ def _review_context(request, run: MatchingRun, *, errors=(), notice: str = "") -
     if run.organization_id and services._year_closed(run.organization, run.academic_year):
         can_manage = False
     editable = can_manage and run.status == RunStatus.READY
-    groups = selectors.proposal_groups(run) if run.status in (RunStatus.READY, RunStatus.APPROVED) else []
+    shown = (RunStatus.READY, RunStatus.APPROVED, RunStatus.SUPERSEDED)
+    groups = selectors.proposal_groups(run) if run.status in shown else []
     unmatched = list(selectors.unmatched_of(run)) if groups or run.status == RunStatus.READY else []
     _mentee_labels, mentor_labels = selectors.labels_of(run)
     proposals = [p for g in groups for p in g.proposals]

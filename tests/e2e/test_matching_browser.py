@@ -186,14 +186,16 @@ def test_curator_matches_students_explains_edits_reruns_and_approves(demo_region
     assert not errors, errors
     context.close()
 
-    # 6. access: the working group of the college reads the demo's pending run but may not change it (403,
-    # nothing changes); a curator of another organisation does not see the run at all (404)
-    pending = MatchingRun.objects.get(organization=college, pk__in=runs_before, status=RunStatus.READY)
+    # 6. the demo's pending run of the form is now «заменён утверждённым подбором»; the working group of the
+    # college reads it but may not change it (403, nothing changes); another organisation's curator does not
+    # see the run at all (404)
+    pending = MatchingRun.objects.get(organization=college, pk__in=runs_before, status=RunStatus.SUPERSEDED)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page = context.new_page()
     _login(page, server_url, "college.group")
     response = page.goto(f"{server_url}/matching/runs/{pending.pk}/")
     assert response.status == 200
+    assert "Заменён утверждённым подбором" in page.inner_text("main")
     assert page.locator(f"{PAIRS} tr[id^=proposal-]").count() >= 1
     assert page.get_by_role("button", name="Убрать").count() == 0
     assert page.get_by_role("button", name=re.compile("^Утвердить")).count() == 0
@@ -212,7 +214,7 @@ def test_curator_matches_students_explains_edits_reruns_and_approves(demo_region
     assert page.goto(f"{server_url}/matching/runs/{rerun.pk}/").status == 404
     context.close()
     pending.refresh_from_db()
-    assert pending.status == RunStatus.READY
+    assert pending.status == RunStatus.SUPERSEDED
     assert not Proposal.objects.filter(run=pending, mentorship_id__isnull=False).exists()
 
     rerun.refresh_from_db()

@@ -491,3 +491,22 @@ def test_municipal_run_over_two_schools_confirmed_by_each(cast, year, forms):
     run.refresh_from_db()
     assert run.status == RunStatus.APPROVED
     assert Mentorship.objects.count() == 1
+
+
+def test_approving_one_run_supersedes_the_other_ready_runs_of_the_form(cast, year, tp, client):
+    from django.urls import reverse
+
+    tp.mentor("Парная", topics=["история"])
+    tp.mentee("Былинова", request_text="Интерес к истории")
+    older, newer = tp.run(), tp.run()
+    services.run_approve(actor=cast.user("curator"), run=newer)
+    older.refresh_from_db()
+    assert older.status == RunStatus.SUPERSEDED
+    with pytest.raises(ValidationError, match="только готовый"):
+        services.run_approve(actor=cast.user("curator"), run=older)
+    client.force_login(cast.user("curator"))
+    page = client.get(reverse("matching:run_detail", args=[older.pk])).content.decode()
+    assert "Заменён утверждённым подбором" in page
+    assert "утверждён другой подбор этой формы" in page
+    assert "Былинова" in page  # the pairs stay for comparison, read-only
+    assert "Утвердить: создать" not in page
