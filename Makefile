@@ -65,6 +65,7 @@ bench: install
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_matching_e2e.py
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_documents.py
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_monitoring.py
+	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_summary.py
 	DATABASE_URL=$(BENCH_URL) $(PY) benchmarks/bench_cabinets.py
 
 clean:
