@@ -213,7 +213,8 @@ class DemoBuilder:
             )
             for username in made["logins"]:
                 person = Person.objects.get(user__username=username)
-                self.logins.append(Login(username, "Наставляемый (самостоятельный выбор наставника)", person.full_name))
+                role = "Наставник" if ".mentor." in username else "Наставляемый"
+                self.logins.append(Login(username, f"{role} (самостоятельный выбор наставника)", person.full_name))
             # the region's long-term mentor base with requests between organisations, curator certification
             build_mentorbase(self.region, admin=self.admin, today=self.today)
             build_certification(self.region, admin=self.admin, academic_year=year, today=self.today)
