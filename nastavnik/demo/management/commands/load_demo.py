@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from nastavnik.demo.builder import DEMO_PASSWORD, DemoBuilder, demo_delete, demo_exists, demo_logins
@@ -16,7 +17,13 @@ class Command(BaseCommand):
             self.stdout.write("Демо-регион уже загружен — ничего не изменено.")
             logins = demo_logins()
         else:
-            result = DemoBuilder(stdout=self.stdout).build()
+            # the demo's people are made up (example.ru addresses): the letters its notifications would send
+            # (final feedback, requests…) stay in memory, never reach a mail server or the console
+            backend, settings.EMAIL_BACKEND = settings.EMAIL_BACKEND, "django.core.mail.backends.locmem.EmailBackend"
+            try:
+                result = DemoBuilder(stdout=self.stdout).build()
+            finally:
+                settings.EMAIL_BACKEND = backend
             self.stdout.write(self.style.SUCCESS(f"Демо-регион загружен: {result.people} участников."))
             logins = result.logins
         width = max(len(login.username) for login in logins) + 2
