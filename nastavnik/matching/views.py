@@ -165,6 +165,9 @@ def _review_context(request, run: MatchingRun, *, errors=(), notice: str = "") -
         if proposals
         else None,
         "unmatched": unmatched,
+        # the solvers' figures are the engine's; after hand edits the curator also sees what the pairs give now
+        "edited": any(p.manual or p.locked for p in proposals) or any(u.code == "removed" for u in unmatched),
+        "current_total": {"matched": len(proposals), "total": round(sum(p.score for p in proposals), 2)},
         "parts": parts,
         "confirmable": confirmable,
         "can_manage": can_manage,

@@ -88,11 +88,18 @@ def test_htmx_lock_and_remove_return_the_review_partial(client_for, run):
 def test_htmx_swap_and_assign(client_for, run):
     client = client_for("curator")
     first, second = Proposal.objects.filter(run=run, solver=run.solver).order_by("pk")
+    page = client.get(reverse("matching:run_detail", args=[run.pk])).content.decode()
+    assert 'id="current-totals"' not in page  # no hand edits yet: the engine's figures are the pairs'
     response = client.post(reverse("matching:run_swap", args=[run.pk]), {"first": first.pk, "second": second.pk}, **HX)
     assert "поменялись наставниками" in response.content.decode()
     first.refresh_from_db()
     assert first.manual
     assert first.locked
+    second.refresh_from_db()
+    total = f"{round(first.score + second.score, 2):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert f"С правками куратора сейчас:</strong> подобрано 2 из {run.mentee_count}, сумма баллов {total}" in (
+        response.content.decode()
+    )
     # the same proposal twice: a Russian message, nothing changes
     response = client.post(reverse("matching:run_swap", args=[run.pk]), {"first": first.pk, "second": first.pk}, **HX)
     assert response.status_code == 200
