@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors, int_or_none, stored_file_response
+from nastavnik.core.views_helpers import add_service_errors, error_text, int_or_none, stored_file_response
 from nastavnik.orgs.models import AcademicYear, Municipality, Region
 from nastavnik.orgs.services import academic_year_current
 from nastavnik.people.access import access_for, require
@@ -24,10 +24,6 @@ FILTERS = (
     ("certified", "Сертифицированы"),
     ("not_ready", "Не выполнили требования"),
 )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _form_errors(form) -> str:
@@ -147,7 +143,7 @@ def training_delete(request, pk):
     try:
         services.training_delete(actor=request.user, training=training)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Запись об обучении удалена.")
     return redirect("certification:my")
@@ -172,7 +168,7 @@ def training_decide(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"Решение по курсу «{training.title}» ({training.person.full_name}) сохранено.")
     return redirect(back)
@@ -277,7 +273,7 @@ def issue(request, scheme_pk, person_pk):
     try:
         certificate, created = services.certificate_issue(actor=request.user, scheme=scheme, person_pk=person_pk)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if created:
             messages.success(
@@ -304,7 +300,7 @@ def revoke(request, pk):
         try:
             services.certificate_revoke(actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"Сертификат № {certificate.number} отозван.")
     return redirect(back)

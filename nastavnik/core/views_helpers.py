@@ -19,6 +19,11 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def error_text(error: ValidationError) -> str:
+    """A service's ValidationError as one message line (for django.contrib.messages)."""
+    return " ".join(error.messages)
+
+
 def paginate(request, queryset, per_page: int | None = None):
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))

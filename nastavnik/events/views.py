@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.text import MONTHS_NOMINATIVE
-from nastavnik.core.views_helpers import add_service_errors, stored_file_response
+from nastavnik.core.views_helpers import add_service_errors, error_text, stored_file_response
 from nastavnik.orgs.models import AcademicYear, Organization
 from nastavnik.orgs.selectors import organization_get_for, region_get_for
 from nastavnik.orgs.services import academic_year_current
@@ -25,10 +25,6 @@ from nastavnik.programs.models import MentoringForm
 from . import selectors, services
 from .forms import DecisionForm, EventForm, MaterialForm, NominateForm
 from .models import AwardStatus, EventKind, MaterialKind, Nomination
-
-
-def error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def form_errors(form) -> str:

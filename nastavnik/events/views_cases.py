@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors, int_or_none, paginate, stored_file_response
+from nastavnik.core.views_helpers import add_service_errors, error_text, int_or_none, paginate, stored_file_response
 from nastavnik.orgs.selectors import organization_get_for
 from nastavnik.orgs.services import academic_year_current
 from nastavnik.people.access import access_for, require
@@ -29,7 +29,7 @@ from .forms import (
     PublicPageForm,
 )
 from .models import CaseStatus, PublicPage
-from .views import _org_crumbs, error_text, form_errors
+from .views import _org_crumbs, form_errors
 
 
 def _library_crumbs(*tail):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from nastavnik.core.audit import history_query, log_entries
 from nastavnik.core.text import date_ru
-from nastavnik.core.views_helpers import add_service_errors
+from nastavnik.core.views_helpers import add_service_errors, error_text
 from nastavnik.people.access import access_for, require
 from nastavnik.people.models import Person
 from nastavnik.programs.selectors import organization_year_for
@@ -50,10 +50,6 @@ def _care_crumbs(mentorship, *tail):
 def _org_crumbs(organization, academic_year, *tail):
     url = reverse("feedback:alerts", args=[organization.pk, academic_year.start_year])
     return year_crumbs(organization, academic_year, ("Забота о парах", url if tail else None), *tail)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _form_page(request, *, title, form, breadcrumbs, intro="", template="feedback/form_page.html", **extra):
@@ -149,7 +145,7 @@ def agreement_accept(request, pk):
     try:
         services.agreement_accept(actor=request.user, mentorship=m, mentee=mentee)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Соглашение принято: {mentee.full_name}, {date_ru(timezone.localdate())}.")
     return redirect("feedback:mentorship", m.pk)
@@ -491,7 +487,7 @@ def flag_close(request, pk):
     try:
         services.flag_close(actor=request.user, flag=flag, note=form.data.get("note", ""))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Сообщение закрыто.")
     return redirect("feedback:flag_detail", flag.pk)
@@ -514,7 +510,7 @@ def rematch_decide(request, pk):
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Решение сохранено.")
     return redirect("feedback:mentorship", offer.mentorship_id)

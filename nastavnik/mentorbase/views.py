@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors, int_or_none, paginate
+from nastavnik.core.views_helpers import add_service_errors, error_text, int_or_none, paginate
 from nastavnik.orgs.models import AcademicYear
 from nastavnik.orgs.services import academic_year_current
 from nastavnik.people.access import access_for, require
@@ -23,10 +23,6 @@ from .forms import AddForm, BaseFilterForm, DecideForm, EditForm, NearbyForm, Re
 from .models import RequestStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _home():
@@ -119,7 +115,7 @@ def add(request, org_pk):
             return redirect("mentorbase:detail", mentor.pk)
     return render(
         request,
-        "mentorbase/form_page.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": "Добавить наставника в долгосрочную базу",
@@ -176,7 +172,7 @@ def edit(request, pk):
             return redirect("mentorbase:detail", mentor.pk)
     return render(
         request,
-        "mentorbase/form_page.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": f"{mentor.person.full_name}: заметка и готовность наставлять в других организациях",
@@ -201,7 +197,7 @@ def remove(request, pk):
         try:
             services.base_remove(actor=request.user, mentor=mentor, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"{mentor.person.full_name} выбыл(а) из долгосрочной базы.")
     return redirect("mentorbase:detail", mentor.pk)
@@ -352,7 +348,7 @@ def request_decide(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             accepted = form.cleaned_data["decision"] == "accept"
             messages.success(
@@ -369,7 +365,7 @@ def request_withdraw(request, pk):
     try:
         services.request_withdraw(actor=request.user, request=mentor_request)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Запрос отозван.")
     return redirect("mentorbase:request_detail", mentor_request.pk)
@@ -383,7 +379,7 @@ def request_to_pool(request, pk):
     try:
         entry = services.request_to_pool(actor=request.user, request=mentor_request)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors, paginate
+from nastavnik.core.views_helpers import add_service_errors, error_text, paginate
 from nastavnik.people.access import access_for, require
 from nastavnik.programs.selectors import organization_year_for
 from nastavnik.programs.views import year_crumbs
@@ -32,10 +32,6 @@ def mentorship_crumbs(request, mentorship, *tail):
     if access_for(request.user).sees_registers:
         return list_crumbs(mentorship.organization, mentorship.academic_year, (title, url), *tail)
     return [("Главная", reverse("home")), ("Моё наставничество", reverse("mentorships:my")), (title, url), *tail]
-
-
-def error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def form_errors(form) -> str:
@@ -291,7 +287,7 @@ def mentorship_plan_end(request, pk):
             return redirect("mentorships:detail", mentorship.pk)
     return render(
         request,
-        "mentorships/form_page.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": "Запланировать завершение",

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors
+from nastavnik.core.views_helpers import add_service_errors, error_text
 from nastavnik.people.access import require
 
 from . import selectors, services
 from .forms import JournalForm
-from .views import error_text, mentorship_crumbs
+from .views import mentorship_crumbs
 
 
 def _crumbs(request, mentorship, *tail):
@@ -53,7 +53,7 @@ def journal_print(request, pk):
 def _form_page(request, mentorship, form, title):
     return render(
         request,
-        "mentorships/form_page.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": title,

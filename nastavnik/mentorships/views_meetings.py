@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors
+from nastavnik.core.views_helpers import add_service_errors, error_text
 from nastavnik.people.access import access_for, require
 
 from . import ics, selectors, services
 from .forms import CancelForm, MeetingForm
 from .models import CalendarFeed
-from .views import error_text, form_errors, mentorship_crumbs
+from .views import form_errors, mentorship_crumbs
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -59,7 +59,7 @@ def meeting_create(request, pk):
             return redirect("mentorships:meeting_detail", meeting.pk)
     return render(
         request,
-        "mentorships/form_page.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": "Назначить встречу",

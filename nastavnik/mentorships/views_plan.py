@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nastavnik.core.views_helpers import add_service_errors, int_or_none
+from nastavnik.core.views_helpers import add_service_errors, error_text, int_or_none
 from nastavnik.people.access import require
 
 from . import selectors, services
 from .forms import CommentForm, PlanGoalForm, PlanItemForm, PlanProgressForm
 from .models import PlanStatus
-from .views import error_text, form_errors, mentorship_crumbs
+from .views import form_errors, mentorship_crumbs
 
 
 def _plan_url(plan) -> str:
@@ -134,7 +134,7 @@ def plan_goal(request, pk):
 def _item_page(request, plan, form, title, *, item=None):
     return render(
         request,
-        "mentorships/form_page.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": title,

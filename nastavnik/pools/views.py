@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nastavnik.core.text import plural_ru
-from nastavnik.core.views_helpers import add_service_errors, paginate
+from nastavnik.core.views_helpers import add_service_errors, error_text, paginate
 from nastavnik.people.access import access_for, require
 from nastavnik.programs.selectors import organization_year_for
 from nastavnik.programs.views import year_crumbs
@@ -70,10 +70,6 @@ def _require_manage(request, organization, academic_year):
     rights = selectors.rights_for(request.user, organization, academic_year)
     require(not rights.closed, services.CLOSED_YEAR.format(year=str(academic_year).capitalize()))
     require(rights.manage, services.NO_RIGHTS)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _form_errors(form) -> str:
@@ -325,7 +321,7 @@ def mentee_status(request, pk):
     try:
         services.mentee_set_status(actor=request.user, entry=entry, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Статус: {entry.get_status_display().lower()}.")
     return redirect("pools:mentee_detail", entry.pk)
@@ -343,7 +339,7 @@ def note_add(request, pk):
     try:
         services.note_add(actor=request.user, entry=entry, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Сведения третьих лиц добавлены.")
     return redirect("pools:mentee_detail", entry.pk)
@@ -559,7 +555,7 @@ def mentor_decision(request, pk):
             comment=data.get("comment") or "",
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Решение принято: {entry.get_status_display().lower()}.")
     return redirect("pools:mentor_detail", entry.pk)
@@ -577,7 +573,7 @@ def mentor_status(request, pk):
     try:
         services.mentor_set_status(actor=request.user, entry=entry, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Статус: {entry.get_status_display().lower()}.")
     return redirect("pools:mentor_detail", entry.pk)
