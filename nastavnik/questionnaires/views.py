@@ -259,7 +259,7 @@ def questionnaire_edit(request, pk):
             return redirect("questionnaires:detail", questionnaire.pk)
     return render(
         request,
-        "questionnaires/form.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": "Название и вступление",
@@ -336,7 +336,7 @@ def section_create(request, pk):
             return redirect(reverse("questionnaires:detail", args=[questionnaire.pk]) + f"#section-{section.pk}")
     return render(
         request,
-        "questionnaires/form.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": "Новый раздел",
@@ -361,7 +361,7 @@ def section_edit(request, pk):
             return redirect(reverse("questionnaires:detail", args=[questionnaire.pk]) + f"#section-{section.pk}")
     return render(
         request,
-        "questionnaires/form.html",
+        "components/form_page.html",
         {
             "form": form,
             "title": "Раздел анкеты",
