@@ -218,11 +218,19 @@ def category_save(
 
 # --- pool entries: common ---------------------------------------------------------------------------
 def _check_person_and_form(
-    *, person: Person, form, organization: Organization, academic_year: AcademicYear, as_mentor: bool
+    *,
+    person: Person,
+    form,
+    organization: Organization,
+    academic_year: AcademicYear,
+    as_mentor: bool,
+    own_people: bool = True,
 ) -> None:
+    """The form is in the organisation's program of the year and the person's category may take this side
+    of it; `own_people` — the person belongs to the organisation (not for a mentor lent by another one)."""
     from nastavnik.programs.selectors import enabled_forms
 
-    if person.organization_id != organization.pk:
+    if own_people and person.organization_id != organization.pk:
         raise ValidationError({"person": "В базы организации включают её участников."})
     if not enabled_forms(organization=organization, academic_year=academic_year).filter(pk=form.pk).exists():
         raise ValidationError(
@@ -494,17 +502,10 @@ def mentor_add_outside(
     ).first()
     if existing is not None:
         return existing, False
-    from nastavnik.programs.selectors import enabled_forms
-
-    if not enabled_forms(organization=organization, academic_year=academic_year).filter(pk=form.pk).exists():
-        raise ValidationError(
-            {"form": f"Форма «{form.name}» не входит в программу наставничества организации на {academic_year}."}
-        )
-    if form.mentor_categories and person.category not in form.mentor_categories:
-        raise ValidationError(
-            {"person": f"{person.full_name} ({person.get_category_display().lower()}) не может быть наставником "
-             f"в форме «{form.name}»."}
-        )  # fmt: skip
+    _check_person_and_form(
+        person=person, form=form, organization=organization, academic_year=academic_year, as_mentor=True,
+        own_people=False,
+    )  # fmt: skip
     entry = _scoped(MentorEntry(), organization, academic_year, person, form)
     entry.source = Source.OUTSIDE
     entry.source_note = normalize_spaces(source_note)[:300]
