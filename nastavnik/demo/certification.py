@@ -18,7 +18,9 @@ from nastavnik.certification.models import TrainingStatus
 from nastavnik.documents import services as document_services
 from nastavnik.documents.models import IssuedDocument
 from nastavnik.orgs.models import Organization, Region
-from nastavnik.people.models import Role, RoleKind
+from nastavnik.people.models import RoleKind
+
+from .roles import region_user_with_role
 
 COURSES = {
     # (title, provider, hours, days after 1 September, confirmed)
@@ -33,12 +35,6 @@ COURSES = {
     ],
 }
 PLAN = {"college": "certified", "school": "ready", "gymnasium": "missing_hours"}
-
-
-def _user_with_role(region: Region, kind: str, admin):
-    role = Role.objects.filter(kind=kind, region=region, person__user__isnull=False).select_related("person__user")
-    found = role.order_by("id").first()
-    return found.person.user if found else admin
 
 
 def _report(admin, organization: Organization, academic_year, day: dt.date) -> None:
@@ -64,7 +60,7 @@ def _report(admin, organization: Organization, academic_year, day: dt.date) -> N
 def build_certification(region: Region, *, admin, academic_year, today: dt.date) -> dict[str, str]:
     """{organisation kind: state of its curator}."""
     today = min(today, timezone.localdate())
-    regional = _user_with_role(region, RoleKind.REGIONAL_COORDINATOR, admin)
+    regional = region_user_with_role(region, RoleKind.REGIONAL_COORDINATOR, admin)
     scheme = selectors.scheme_of(region=region, academic_year=academic_year)
     if scheme is None:
         deadline = min(max(dt.date(academic_year.start_year + 1, 6, 15), today), academic_year.end_date)

@@ -15,23 +15,14 @@ from django.core.exceptions import ValidationError
 
 from nastavnik.matching import services
 from nastavnik.matching.models import MatchingRun, RunStatus
-from nastavnik.people.models import GuardianLink, Role, RoleKind
+from nastavnik.people.models import GuardianLink, RoleKind
 from nastavnik.pools.selectors import matchable_mentees, matchable_mentors
 from nastavnik.programs.selectors import enabled_forms
 
 from .pools import build_intake
+from .roles import user_with_role
 
 PENDING_FORM = "student_student"  # the college's pending run («Done when» of issue 6)
-
-
-def _user_with_role(organization, kind, default):
-    role = (
-        Role.objects.filter(organization=organization, kind=kind, person__user__isnull=False)
-        .select_related("person__user")
-        .order_by("pk")
-        .first()
-    )
-    return role.person.user if role else default
 
 
 def _ready_forms(organization, academic_year):
@@ -159,8 +150,8 @@ def build_matching(*, admin, organization, academic_year, today: dt.date) -> dic
     counts = {"runs": 0, "approved": 0, "pending": 0, "forbidden": 0, "preferences": 0, "intake": 0}
     if MatchingRun.objects.filter(organization=organization, academic_year=academic_year).exists():
         return counts
-    curator = _user_with_role(organization, RoleKind.CURATOR, admin)
-    director = _user_with_role(organization, RoleKind.DIRECTOR, admin)
+    curator = user_with_role(organization, RoleKind.CURATOR, admin)
+    director = user_with_role(organization, RoleKind.DIRECTOR, admin)
     counts["forbidden"] = _forbid_siblings(actor=curator, organization=organization, academic_year=academic_year)
     # the October intake of the pending form: mentees not yet in pairs and trained mentors with free places
     for form in enabled_forms(organization=organization, academic_year=academic_year).filter(code=PENDING_FORM):

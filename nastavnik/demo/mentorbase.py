@@ -16,8 +16,10 @@ from nastavnik.mentorbase import services
 from nastavnik.mentorbase.models import BaseMentor, BaseStatus, MentorRequest
 from nastavnik.mentorbase.selectors import adults_q
 from nastavnik.orgs.models import Organization, Region
-from nastavnik.people.models import Category, Person, Role, RoleKind
+from nastavnik.people.models import Category, Person, RoleKind
 from nastavnik.pools.models import MentorEntry, MentorStatus
+
+from .roles import user_with_role
 
 SHOWN_NOTE = "Готов(а) помочь школам округа: встречи по вторникам и четвергам после 15:00, можно дистанционно."
 REQUESTS = (
@@ -32,13 +34,7 @@ REQUESTS = (
 
 
 def _curator_user(organization: Organization, admin):
-    role = (
-        Role.objects.filter(organization=organization, kind=RoleKind.CURATOR, person__user__isnull=False)
-        .select_related("person__user")
-        .order_by("pk")
-        .first()
-    )
-    return role.person.user if role else admin
+    return user_with_role(organization, RoleKind.CURATOR, admin)
 
 
 def _adult_people(college: Organization):

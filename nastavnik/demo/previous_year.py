@@ -21,7 +21,7 @@ from nastavnik.events.models import Event
 from nastavnik.feedback import services as feedback
 from nastavnik.mentorships import services as mentorships
 from nastavnik.mentorships.models import Mentorship
-from nastavnik.people.models import Role, RoleKind
+from nastavnik.people.models import RoleKind
 from nastavnik.pools import services as pools
 from nastavnik.pools.models import CRITERION_CODES, MenteeEntry, MenteeStatus, MentorEntry
 from nastavnik.programs import services as programs
@@ -31,6 +31,7 @@ from nastavnik.programs.selectors import year_closed_at
 from .mentorships import REGULAR, TOPICS, _plan
 from .monitoring import build_monitoring
 from .programs import PROFILES, build_program
+from .roles import region_user_with_role, user_with_role
 
 PAIRS = 3
 CASES = {  # by the form of the case's pair
@@ -75,11 +76,6 @@ DEFAULT_CASE = (
 
 def _aware(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-def _person_user(organization, kind):
-    role = Role.objects.filter(organization=organization, kind=kind, person__user__isnull=False).order_by("pk").first()
-    return role.person.user if role else None
 
 
 def _templates(organization, current_year) -> list[tuple[Mentorship, object]]:
@@ -265,10 +261,8 @@ def build_previous_year(*, admin, organization, previous_year, current_year) -> 
     templates = _templates(organization, current_year)
     if not templates:
         return counts
-    curator = _person_user(organization, RoleKind.CURATOR)
-    regional = Role.objects.filter(
-        kind=RoleKind.REGIONAL_COORDINATOR, region=organization.municipality.region, person__user__isnull=False
-    ).order_by("pk").first().person.user  # fmt: skip
+    curator = user_with_role(organization, RoleKind.CURATOR, admin)
+    regional = region_user_with_role(organization.municipality.region, RoleKind.REGIONAL_COORDINATOR, admin)
     start, last_day = previous_year.start_date, previous_year.end_date
 
     def day(offset: int) -> dt.date:

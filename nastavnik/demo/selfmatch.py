@@ -14,21 +14,13 @@ from django.core.exceptions import ValidationError
 
 from nastavnik.matching import selectors, selfmatch
 from nastavnik.matching.models import SelfMatchWindow
-from nastavnik.people.models import GuardianLink, Role, RoleKind
+from nastavnik.people.models import GuardianLink, RoleKind
 from nastavnik.pools.models import MenteeEntry, MentorEntry
 from nastavnik.programs.selectors import enabled_forms
 
+from .roles import user_with_role
+
 PASSWORD = "nastavnik2026"  # demo/builder.py's DEMO_PASSWORD (not imported: the builder imports this module)
-
-
-def _curator(organization, default):
-    role = (
-        Role.objects.filter(organization=organization, kind=RoleKind.CURATOR, person__user__isnull=False)
-        .select_related("person__user")
-        .order_by("pk")
-        .first()
-    )
-    return role.person.user if role else default
 
 
 def _login_of(admin, person, username: str, created: list[str]):
@@ -80,7 +72,7 @@ def build_selfmatch(*, admin, organization, academic_year, today: dt.date, slug:
     if SelfMatchWindow.objects.filter(organization=organization, academic_year=academic_year).exists():
         return counts
     slug = slug or f"org{organization.pk}"
-    curator = _curator(organization, admin)
+    curator = user_with_role(organization, RoleKind.CURATOR, admin)
     day = max(academic_year.start_date, min(today, academic_year.end_date))
     forms = enabled_forms(organization=organization, academic_year=academic_year).order_by("sort_order", "name")
     for form in forms:
