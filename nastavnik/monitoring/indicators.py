@@ -260,6 +260,13 @@ def light_for(indicator: Indicator, value: float | None) -> str:
     return YELLOW if value >= 0.8 * target else RED
 
 
+def percent_text(value: float | None) -> str:
+    """«12,5 %», «10 %»; «нет данных» for None (the dashboards' filter and the documents)."""
+    if value is None:
+        return "нет данных"
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+
+
 def share(numerator, denominator) -> float | None:
     """A percentage, or None when there is nothing to divide by (never a ZeroDivisionError)."""
     if not denominator:

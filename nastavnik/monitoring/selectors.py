@@ -412,17 +412,18 @@ def organization_table(
     return rows
 
 
-def municipality_table(org_rows: list[dict]) -> list[dict]:
-    """The organisations' rows summed per municipality (no query)."""
+def municipality_table(
+    org_rows: list[dict], fields: tuple[str, ...] = ("learners", "learners_in", "mentorships", "stale")
+) -> list[dict]:
+    """The organisations' rows summed per municipality (no query): `fields` summed, the coverage of the sums."""
     totals: dict[int, dict] = {}
     for row in org_rows:
         total = totals.setdefault(
             row["municipality_id"],
-            {"pk": row["municipality_id"], "name": row["municipality"], "organizations": 0, "learners": 0,
-             "learners_in": 0, "mentorships": 0, "stale": 0},
-        )  # fmt: skip
+            {"pk": row["municipality_id"], "name": row["municipality"], "organizations": 0, **dict.fromkeys(fields, 0)},
+        )
         total["organizations"] += 1
-        for field in ("learners", "learners_in", "mentorships", "stale"):
+        for field in fields:
             total[field] += row[field]
     rows = list(totals.values())
     for row in rows:

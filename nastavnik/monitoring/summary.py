@@ -36,6 +36,7 @@ from nastavnik.orgs.models import AcademicYear
 from nastavnik.people.access import access_for, require
 
 from . import charts, indicators, selectors
+from .indicators import percent_text
 from .models import AreaSummary, SummaryLevel, SummaryStatus
 
 logger = logging.getLogger(__name__)
@@ -285,12 +286,6 @@ def plans_by_organization(scope) -> dict[int, tuple[float, int]]:
     return {o: (float(total or 0), int(n)) for o, total, n in rows}
 
 
-def percent_text(value: float | None) -> str:
-    if value is None:
-        return NO_DATA
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
-
-
 def number_text(value: int) -> str:
     """«1 000»: thousands with a no-break space."""
     return f"{value:,}".replace(",", "\u00a0")
@@ -304,10 +299,6 @@ def natural(name: str) -> tuple:
 def spaced_numbers(text: str) -> str:
     """«48583 из 124800» → «48 583 из 124 800» (the indicators' details)."""
     return _LONG_NUMBER.sub(lambda m: number_text(int(m.group())), text)
-
-
-def _share(numerator: float, denominator: float) -> float | None:
-    return None if not denominator else round(100.0 * numerator / denominator, 1)
 
 
 @dataclass
@@ -346,7 +337,7 @@ def summary_context(
 
     report(5, STAGES[0])
     dashboard = selectors.dashboard(scope, with_chart=False)
-    indicators = list(dashboard["indicators"])
+    values = list(dashboard["indicators"])
 
     report(40, STAGES[1])
     participants, participants_total = participants_by_organization(scope)
@@ -399,8 +390,8 @@ def summary_context(
         "date": date_ru(timezone.localdate()),
         "day": day,
         "year_text": f"{academic_year.start_year}/{academic_year.start_year + 1}",
-        "indicators": indicators,
-        "by_code": {v.indicator.code: v for v in indicators},
+        "indicators": values,
+        "by_code": {v.indicator.code: v for v in values},
         "organizations_total": len(organizations),
         "organizations_with_pairs": sum(1 for r in organizations if r["pairs"]),
         "participants": participants_total,
@@ -427,19 +418,9 @@ def summary_context(
 
 
 def _municipalities(org_rows: list[dict]) -> list[dict]:
-    totals: dict[int, dict] = {}
-    for row in org_rows:
-        total = totals.setdefault(
-            row["municipality_id"],
-            {"pk": row["municipality_id"], "name": row["municipality"], "organizations": 0, "participants": 0,
-             "pairs": 0, "learners": 0, "learners_in": 0, "plan_sum": 0.0, "plans": 0},
-        )  # fmt: skip
-        total["organizations"] += 1
-        for field in ("participants", "pairs", "learners", "learners_in", "plan_sum", "plans"):
-            total[field] += row[field]
-    rows = sorted(totals.values(), key=lambda r: natural(r["name"]))
+    fields = ("participants", "pairs", "learners", "learners_in", "plan_sum", "plans")
+    rows = sorted(selectors.municipality_table(org_rows, fields), key=lambda r: natural(r["name"]))
     for row in rows:
-        row["coverage"] = _share(row["learners_in"], row["learners"])
         row["plans_done"] = round(row["plan_sum"] / row["plans"], 1) if row["plans"] else None
     return rows
 

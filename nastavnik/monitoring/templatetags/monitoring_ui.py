@@ -1,6 +1,8 @@
 from django import template
 from django.urls import reverse
 
+from nastavnik.monitoring.indicators import percent_text
+
 register = template.Library()
 
 BADGES = {
@@ -26,9 +28,7 @@ def coverage_badge(value) -> str:
 
 @register.filter
 def percent(value) -> str:
-    if value is None:
-        return "нет данных"
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+    return percent_text(value)
 
 
 @register.filter
