@@ -9,9 +9,15 @@ from nastavnik.programs.models import Program, Roadmap
 pytestmark = pytest.mark.e2e
 
 
+def _go(page, selector):
+    """Click something that loads a new page and wait until that page has loaded: a bare click
+    returns as soon as the click is sent, and reading the page then races the navigation."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _next(page):
-    page.click("button[name=next]")
-    page.wait_for_load_state()
+    _go(page, "button[name=next]")
 
 
 def test_curator_prepares_the_year(new_school, server_url, browser):
@@ -22,13 +28,13 @@ def test_curator_prepares_the_year(new_school, server_url, browser):
     page.goto(f"{server_url}/login/")
     page.fill("#id_username", "belova")
     page.fill("#id_password", "curator-pass-123")
-    page.click("main button[type=submit]")
-    page.click("text=Программа и дорожная карта")
+    _go(page, "main button[type=submit]")
+    _go(page, "text=Программа и дорожная карта")
     assert "Программы на этот год ещё нет" in page.content()
 
     # the constructor, step by step
     page.fill("#id_title", "Программа наставничества школы № 5")
-    page.click("text=Создать программу")
+    _go(page, "text=Создать программу")
     page.fill("#id_problem", "Низкая учебная мотивация части обучающихся 5–8 классов.")
     _next(page)
     page.fill("#id_goal", "Повысить учебную мотивацию")
@@ -60,13 +66,13 @@ def test_curator_prepares_the_year(new_school, server_url, browser):
     # the roadmap from seed 000, a responsible person, the timeline
     page.goto(f"{server_url}/programs/org/{new_school.pk}/{program.academic_year.start_year}/roadmap/")
     page.check("text=пункты 1.1–7.8")
-    page.click("text=Загрузить дорожную карту")
+    _go(page, "text=Загрузить дорожную карту")
     assert "Дорожная карта загружена: 35 пунктов" in page.content()
     page.click("#item-{} summary".format(Roadmap.objects.get().items.get(code="1.1").pk))
     page.click("text=пункт целиком >> nth=0")
     page.select_option("#id_responsible", label="Осипова Ирина Олеговна")
-    page.click("main button[type=submit] >> text=Сохранить")
-    page.click("text=По месяцам")
+    _go(page, "main button[type=submit] >> text=Сохранить")
+    _go(page, "text=По месяцам")
     assert page.locator("table.timeline tbody tr").count() == 35
     assert "И. О. Осипова" in page.content()
     assert not errors, errors
