@@ -208,3 +208,9 @@ LOGGING = {
 }
 
 PAGE_SIZE = 25
+
+# --- monitoring -------------------------------------------------------------------------
+# The regional dashboard reads its organisations' stored figures while they are younger than this
+# (monitoring/figures.py) and refreshes them in the background once they are half that age.
+MONITORING_FIGURES_MINUTES = env.int("MONITORING_FIGURES_MINUTES", default=10)
+MONITORING_FIGURES_BACKGROUND = True

@@ -27,3 +27,5 @@ from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="nastavnik-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# No background threads writing figures while a test runs: the tests call figures.refresh themselves.
+MONITORING_FIGURES_BACKGROUND = False

@@ -359,14 +359,21 @@ def over_flags(
 
 
 # --- the computation: a fixed number of aggregates --------------------------------------------------------
-def compute(scope: Scope, *, people_by_org: dict[int, dict] | None = None) -> list[IndicatorValue]:
+def compute(
+    scope: Scope,
+    *,
+    people_by_org: dict[int, dict] | None = None,
+    plans: dict | None = None,
+    roadmap: dict | None = None,
+) -> list[IndicatorValue]:
     """The indicators of the scope. `people_by_org` — the per-organisation people counts of
     `people_numbers_by_organization` when the caller has them already (the municipal and regional
-    dashboards: their organisation table needs the same scan of the people)."""
+    dashboards: their organisation table needs the same scan of the people); `plans` and `roadmap` — the
+    numbers of `_plan_numbers` and `_roadmap_numbers` when given (the region's stored figures, figures.py)."""
     # 1 query, or none when the per-organisation counts are given
     people = _people_numbers(scope) if people_by_org is None else sum_people_numbers(people_by_org.values())
-    plans = _plan_numbers(scope)  # 1
-    roadmap = _roadmap_numbers(scope)  # 1
+    plans = _plan_numbers(scope) if plans is None else plans  # 1
+    roadmap = _roadmap_numbers(scope) if roadmap is None else roadmap  # 1
     partners = _partner_numbers(scope)  # 1
     satisfaction = satisfaction_numbers(scope)  # 1
     retention = _retention_numbers(scope)  # 1

@@ -149,3 +149,44 @@ class AreaSummary(models.Model):
     @property
     def area(self):
         return self.municipality if self.level == SummaryLevel.MUNICIPALITY else self.region
+
+
+class OrganizationFigures(models.Model):
+    """The counts of one organisation that the regional dashboard adds up, as they were at `computed_at`
+    (monitoring/figures.py). Computed from the data for the whole region at once, never typed; the region's
+    dashboard reads them while they are fresh (MONITORING_FIGURES_MINUTES) and computes live otherwise.
+    The counts are those of the region's scope: a person counts as involved in a pair of any organisation of
+    the region, as on the regional dashboard."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="организация", on_delete=models.CASCADE, related_name="+"
+    )
+    academic_year = models.ForeignKey(
+        "orgs.AcademicYear", verbose_name="учебный год", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey("orgs.Region", verbose_name="регион", on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField("рассчитано")
+    computed_for = models.DateField("на дату")
+    people = models.JSONField("численность по категориям", default=dict)
+    plans = models.PositiveIntegerField("утверждённых планов", default=0)
+    plans_completion = models.FloatField("сумма выполненности планов, %", default=0)
+    plans_done = models.PositiveIntegerField("планов выполнено на 90 % и более", default=0)
+    roadmap_due = models.PositiveIntegerField("пунктов дорожной карты со сроком", default=0)
+    roadmap_on_time = models.PositiveIntegerField("выполнено в срок", default=0)
+    mentorships = models.PositiveIntegerField("пар (действуют и завершены)", default=0)
+    stale = models.PositiveIntegerField("пар без встреч", default=0)
+    overdue = models.PositiveIntegerField("просроченных пунктов планов", default=0)
+    unconfirmed = models.PositiveIntegerField("неподтверждённых встреч", default=0)
+    meetings_by_month = models.JSONField("встречи по месяцам", default=dict)
+    journal_by_month = models.JSONField("записи журнала по месяцам", default=dict)
+
+    class Meta:
+        verbose_name = "показатели организации для региона"
+        verbose_name_plural = "показатели организаций для региона"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "academic_year"], name="monitoring_figures_org_year")
+        ]
+        indexes = [models.Index(fields=["region", "academic_year"], name="monitoring_figures_region_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} / {self.academic_year_id} на {self.computed_at:%d.%m.%Y %H:%M}"

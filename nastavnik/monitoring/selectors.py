@@ -299,16 +299,24 @@ def _first_rows_and_count(queryset: QuerySet) -> tuple[list, int]:
     return rows, rows[0].total_rows if rows else 0
 
 
-def problems(scope: Scope, *, stale_by_org: dict[int, int] | None = None) -> Problems:
+def problems(
+    scope: Scope, *, stale_by_org: dict[int, int] | None = None, counts: tuple[int, int] | None = None
+) -> Problems:
     """The three lists of «Что требует внимания» with their counts: the overdue items and (on an
     organisation's dashboard) the stale pairs in one query each, the list and its count together; the count
     of the stale pairs from `stale_by_org`, the per-organisation counts, when the caller has them (the
-    municipal and regional dashboards); the unconfirmed meetings in two."""
-    overdue, overdue_count = _first_rows_and_count(overdue_plan_items(scope))
-    # the newest 20 come from the index on the start in order; the window would join all 120,000 meetings of
-    # the region's last month to their pair, mentor and organisation first (2 s): a count of its own instead
+    municipal and regional dashboards); the unconfirmed meetings in two. `counts` — (overdue, unconfirmed)
+    when the caller has them (the region's stored figures): then only the first rows are read."""
     unconfirmed_qs = unconfirmed_meetings(scope)
-    unconfirmed, unconfirmed_count = list(unconfirmed_qs[:PROBLEM_ROWS]), unconfirmed_qs.count()
+    if counts is not None:
+        overdue = list(overdue_plan_items(scope)[:PROBLEM_ROWS])
+        unconfirmed = list(unconfirmed_qs[:PROBLEM_ROWS])
+        overdue_count, unconfirmed_count = counts
+    else:
+        overdue, overdue_count = _first_rows_and_count(overdue_plan_items(scope))
+        # the newest 20 come from the index on the start in order; the window would join all 120,000 meetings
+        # of the region's last month to their pair, mentor and organisation first (2 s): a count of its own
+        unconfirmed, unconfirmed_count = list(unconfirmed_qs[:PROBLEM_ROWS]), unconfirmed_qs.count()
     if stale_by_org is None:
         stale, stale_count = _first_rows_and_count(stale_mentorships(scope))
     else:
@@ -356,6 +364,7 @@ def organization_table(
     sort: str = "coverage",
     people_by_org: dict[int, dict] | None = None,
     stale_by_org: dict[int, int] | None = None,
+    mentorships_by_org: dict[int, int] | None = None,
 ) -> list[dict]:
     """Each organisation of a municipality or region with its coverage of learners, staff, mentorships
     and stale pairs: the people counts per organisation (`people_numbers_by_organization`) and the stale
@@ -374,13 +383,15 @@ def organization_table(
         }
         for pk, p in people_by_org.items()
     }
-    mentorships = (
-        Mentorship.objects.filter(scope.q(), academic_year=scope.academic_year, status__in=PARTICIPATING)
-        .order_by()
-        .values("organization_id")
-        .annotate(n=Count("pk"))
-    )
-    by_mentorships = {r["organization_id"]: r["n"] for r in mentorships}
+    if mentorships_by_org is None:
+        mentorships = (
+            Mentorship.objects.filter(scope.q(), academic_year=scope.academic_year, status__in=PARTICIPATING)
+            .order_by()
+            .values("organization_id")
+            .annotate(n=Count("pk"))
+        )
+        mentorships_by_org = {r["organization_id"]: r["n"] for r in mentorships}
+    by_mentorships = mentorships_by_org
     by_stale = stale_by_org
     orgs = Organization.objects.filter(scope.org_q()).values_list(
         "pk", "short_name", "municipality_id", "municipality__name"
@@ -445,34 +456,54 @@ def analytic_queries():
         yield
 
 
-def dashboard(scope: Scope, *, sort: str = "coverage", with_chart: bool = True) -> dict:
+def dashboard(scope: Scope, *, sort: str = "coverage", with_chart: bool = True, figures=None) -> dict:
+    """The dashboard of the scope. `figures` — the region's stored figures (figures.current), which then
+    stand for the aggregates they hold; the lists of problems, the forms and the rest stay live."""
     with analytic_queries():
-        return _dashboard(scope, sort=sort, with_chart=with_chart)
+        return _dashboard(scope, sort=sort, with_chart=with_chart, figures=figures)
 
 
-def _dashboard(scope: Scope, *, sort: str, with_chart: bool) -> dict:
-    months, meetings, journal = activity_by_month(scope)
+def _dashboard(scope: Scope, *, sort: str, with_chart: bool, figures) -> dict:
     forms = mentorships_by_form(scope)
-    # a municipality or a region: one scan of the people for the indicators and the organisation table, one
-    # count of the stale pairs per organisation for the table and the problem list
-    grouped = scope.level != "organization"
-    people_by_org = people_numbers_by_organization(scope) if grouped else None
-    stale_by_org = stale_by_organization(scope) if grouped else None
+    mentorships_by_org = None
+    if figures is not None:
+        months = year_months(scope.academic_year, scope.today)
+        meetings, journal = figures.by_month(months)
+        people_by_org, stale_by_org = figures.people_by_org, figures.stale_by_org
+        mentorships_by_org = figures.mentorships_by_org
+        indicator_values = compute(
+            scope, people_by_org=people_by_org, plans=figures.plan_numbers, roadmap=figures.roadmap_numbers
+        )
+        problem_lists = problems(scope, stale_by_org=stale_by_org, counts=(figures.overdue, figures.unconfirmed))
+    else:
+        months, meetings, journal = activity_by_month(scope)
+        # a municipality or a region: one scan of the people for the indicators and the organisation table,
+        # one count of the stale pairs per organisation for the table and the problem list
+        grouped = scope.level != "organization"
+        people_by_org = people_numbers_by_organization(scope) if grouped else None
+        stale_by_org = stale_by_organization(scope) if grouped else None
+        indicator_values = compute(scope, people_by_org=people_by_org)
+        problem_lists = problems(scope, stale_by_org=stale_by_org)
     context = {
-        "indicators": compute(scope, people_by_org=people_by_org),
+        "indicators": indicator_values,
         "forms": forms,
         "months": months,
         "meetings_by_month": meetings,
         "journal_by_month": journal,
-        "problems": problems(scope, stale_by_org=stale_by_org),
+        "problems": problem_lists,
         "expected_results": expected_results(scope),
         "mentorship_total": sum(f["total"] for f in forms),
+        "figures": figures,
     }
     if with_chart:
         context["trend_chart"] = charts.data_uri(charts.activity_trend(months, meetings, journal))
     if scope.level != "organization":
         context["organizations"] = organization_table(
-            scope, sort=sort, people_by_org=people_by_org, stale_by_org=stale_by_org
+            scope,
+            sort=sort,
+            people_by_org=people_by_org,
+            stale_by_org=stale_by_org,
+            mentorships_by_org=mentorships_by_org,
         )
         context["sort"] = sort if sort in ORG_SORTS else "coverage"
         if scope.level == "region":

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     # dashboards and drill-down: region → municipality → organisation → mentorship
     path("region/<int:pk>/<int:year>/", views.region, name="region"),
+    path("region/<int:pk>/<int:year>/refresh/", views.region_refresh, name="region_refresh"),
     path("municipality/<int:pk>/<int:year>/", views.municipality, name="municipality"),
     path(ORG_YEAR, views.organization, name="organization"),
     # process monitoring (stage 1)

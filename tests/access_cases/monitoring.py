@@ -30,6 +30,9 @@ def _org_level(cast):
 CASES: dict[str, Case] = {
     "monitoring:index": Case(listing=True),
     "monitoring:region": Case(kwargs=lambda c: {"pk": c.region_a.pk, "year": _year(c)}),
+    "monitoring:region_refresh": Case(
+        kwargs=lambda c: {"pk": c.region_a.pk, "year": _year(c)}, write=True, post_only=True
+    ),
     "monitoring:municipality": Case(kwargs=lambda c: {"pk": c.municipality_a.pk, "year": _year(c)}),
     "monitoring:organization": Case(kwargs=_org_year),
     "monitoring:satisfaction": Case(kwargs=lambda c: {"level": "organization", "pk": c.school_a.pk, "year": _year(c)}),
