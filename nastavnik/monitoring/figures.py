@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from nastavnik.mentorships.models import JournalEntry, Meeting, Mentorship
@@ -32,7 +32,7 @@ from nastavnik.orgs.models import AcademicYear, Organization, Region
 from nastavnik.people.access import access_for, require
 
 from . import indicators
-from .indicators import PARTICIPATING, PEOPLE_COUNTS, PLAN_TARGET, Scope
+from .indicators import PARTICIPATING, PEOPLE_COUNTS, Scope
 from .models import OrganizationFigures
 
 logger = logging.getLogger(__name__)
@@ -131,26 +131,6 @@ def _month_counts(queryset, field: str, months: list[str], bounds: list, org_fie
     }
 
 
-def _plans_by_org(scope: Scope) -> dict[int, dict]:
-    """{organization: plans, the sum of their completion, those done to PLAN_TARGET %}: the per-plan means of
-    `indicators.approved_plan_items`, grouped again per organisation in SQL."""
-    per_plan = (
-        indicators.approved_plan_items(scope)
-        .annotate(o=F("plan__mentorship__organization_id"))
-        .values("plan_id", "o")
-        .annotate(c=Avg(indicators.ITEM_DONE))
-    )
-    sql, params = per_plan.query.sql_with_params()
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.o, COUNT(*), SUM(t.c), SUM(CASE WHEN t.c >= %s THEN 1 ELSE 0 END) FROM ({sql}) t GROUP BY t.o",
-            [PLAN_TARGET, *params],
-        )
-        rows = cursor.fetchall()
-    return {o: {"plans": int(n), "plans_completion": float(total or 0), "plans_done": int(done or 0)}
-            for o, n, total, done in rows}  # fmt: skip
-
-
 def compute(scope: Scope) -> dict[int, dict]:
     """{organization id: the fields of OrganizationFigures} for every organisation of the region."""
     from nastavnik.programs.models import RoadmapItem
@@ -159,7 +139,7 @@ def compute(scope: Scope) -> dict[int, dict]:
 
     year, today = scope.academic_year, scope.today
     people = indicators.people_numbers_by_organization(scope)
-    plans = _plans_by_org(scope)
+    plans = indicators.plans_by_organization(scope)
     roadmap = _per_org(
         RoadmapItem.objects.filter(
             scope.q("roadmap__"), roadmap__organization__isnull=False, roadmap__academic_year=year, due_date__lt=today

@@ -637,6 +637,27 @@ def _plan_numbers(scope: Scope) -> dict:
     return {"avg": float(row["avg"]) if row["avg"] is not None else None, "plans": row["plans"], "done": row["done"]}
 
 
+def plans_by_organization(scope: Scope) -> dict[int, dict]:
+    """{organization: plans, the sum of their completion, those done to PLAN_TARGET %} — the completion of a
+    plan as «Выполнение индивидуальных планов» counts it: the per-plan means of `approved_plan_items`, grouped
+    again per organisation in SQL (the area summary's table and the region's stored figures)."""
+    per_plan = (
+        approved_plan_items(scope)
+        .annotate(o=F("plan__mentorship__organization_id"))
+        .values("plan_id", "o")
+        .annotate(c=Avg(ITEM_DONE))
+    )
+    sql, params = per_plan.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.o, COUNT(*), SUM(t.c), SUM(CASE WHEN t.c >= %s THEN 1 ELSE 0 END) FROM ({sql}) t GROUP BY t.o",
+            [PLAN_TARGET, *params],
+        )
+        rows = cursor.fetchall()
+    return {o: {"plans": int(n), "plans_completion": float(total or 0), "plans_done": int(done or 0)}
+            for o, n, total, done in rows}  # fmt: skip
+
+
 def _roadmap_numbers(scope: Scope) -> dict:
     from nastavnik.programs.models import RoadmapItem
 

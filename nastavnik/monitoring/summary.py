@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
-from django.db.models import Avg, F
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -271,21 +271,6 @@ def participants_by_organization(scope) -> tuple[dict[int, int], int]:
     return by_org, int(total or 0)
 
 
-def plans_by_organization(scope) -> dict[int, tuple[float, int]]:
-    """{organisation: (sum of the plans' completion, plans)} — the completion of a plan as the indicator
-    «Выполнение индивидуальных планов» counts it (approved plans of the year's pairs, an item done = 100 %,
-    cancelled items left out), one GROUP BY per plan summed per organisation."""
-    per_plan = (
-        indicators.approved_plan_items(scope)
-        .annotate(o=F("plan__mentorship__organization_id"))
-        .values("plan_id", "o")
-        .annotate(c=Avg(indicators.ITEM_DONE))
-    )
-    sql, params = per_plan.query.sql_with_params()
-    rows = _rows(f"SELECT t.o, SUM(t.c), COUNT(*) FROM ({sql}) t GROUP BY t.o", params)
-    return {o: (float(total or 0), int(n)) for o, total, n in rows}
-
-
 def number_text(value: int) -> str:
     """«1 000»: thousands with a no-break space."""
     return f"{value:,}".replace(",", "\u00a0")
@@ -341,10 +326,11 @@ def summary_context(
 
     report(40, STAGES[1])
     participants, participants_total = participants_by_organization(scope)
-    plans = plans_by_organization(scope)
+    plans = indicators.plans_by_organization(scope)
     organizations = []
     for row in dashboard.get("organizations") or selectors.organization_table(scope):
-        plan_sum, plan_count = plans.get(row["pk"], (0.0, 0))
+        plan = plans.get(row["pk"], {"plans": 0, "plans_completion": 0.0})
+        plan_sum, plan_count = plan["plans_completion"], plan["plans"]
         organizations.append(
             {
                 "pk": row["pk"],

@@ -4,13 +4,11 @@ academic year, once (`manage.py refresh_figures`, e.g. from cron every 5 minutes
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 
+from nastavnik.core.loop import run_every
 from nastavnik.monitoring import figures
 from nastavnik.orgs.models import AcademicYear, Region
 from nastavnik.orgs.services import academic_year_current
@@ -37,21 +35,14 @@ class Command(BaseCommand):
         if not loop:
             self._run_once(regions, year)
             return
-        stop = threading.Event()
-        previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
-        self.stdout.write(f"Пересчёт показателей каждые {loop} с. Остановить: Ctrl+C или SIGTERM.")
-        try:
-            while not stop.is_set():
-                close_old_connections()
-                try:
-                    self._run_once(regions, year)
-                except Exception as error:  # one failed run (database away…) must not stop the loop
-                    self.stderr.write(f"Ошибка пересчёта: {error!r}")
-                stop.wait(loop)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            close_old_connections()
+        run_every(
+            loop,
+            lambda: self._run_once(regions, year),
+            command=self,
+            what="Пересчёт показателей",
+            stopped="Пересчёт показателей остановлен.",
+            error="Ошибка пересчёта",
+        )
 
     def _run_once(self, regions, year: int) -> None:
         academic_year = AcademicYear.objects.get(start_year=year) if year else academic_year_current()

@@ -4,13 +4,10 @@ Each reminder is sent once however often this runs (notifications.services.send_
 
 from __future__ import annotations
 
-import signal
-import threading
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 from django.utils import timezone
 
+from nastavnik.core.loop import run_every
 from nastavnik.notifications import services
 
 
@@ -27,29 +24,14 @@ class Command(BaseCommand):
         if not loop:
             self._run_once(base_url)
             return
-        stop = threading.Event()
-        previous = {}
-
-        def request_stop(signum, _frame):
-            self.stdout.write(f"Получен сигнал {signal.Signals(signum).name}: останавливаюсь.")
-            stop.set()
-
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            previous[signum] = signal.signal(signum, request_stop)
-        self.stdout.write(f"Рассылка напоминаний каждые {loop} с. Остановить: Ctrl+C или SIGTERM.")
-        try:
-            while not stop.is_set():
-                close_old_connections()
-                try:
-                    self._run_once(base_url)
-                except Exception as error:  # one failed run (database away…) must not stop the scheduler
-                    self.stderr.write(f"Ошибка рассылки: {error!r}")
-                stop.wait(loop)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            close_old_connections()
-        self.stdout.write("Рассылка напоминаний остановлена.")
+        run_every(
+            loop,
+            lambda: self._run_once(base_url),
+            command=self,
+            what="Рассылка напоминаний",
+            stopped="Рассылка напоминаний остановлена.",
+            error="Ошибка рассылки",
+        )
 
     def _run_once(self, base_url: str) -> None:
         stats = services.send_reminders(base_url=base_url or None)
