@@ -284,12 +284,14 @@ def build_previous_year(*, admin, organization, previous_year, current_year) -> 
     build_monitoring(admin=admin, organization=organization, academic_year=previous_year, today=last_day)
     _forum(admin, organization, previous_year)
     counts.update(_completion(admin, regional, organization, previous_year, pairs, day=day))
-    document_services.document_issue(
-        actor=admin, generator_id="program_report",
-        options={"organization_id": organization.pk, "year": previous_year.start_year,
-                 "date": dt.date(previous_year.start_year + 1, 6, 5).isoformat(),
-                 "request_key": f"demo-{organization.pk}-{previous_year.start_year}-program_report"},
-    )  # fmt: skip
+    # the year's report and the digest for the regional mentoring centre (seed 002), in the register
+    for generator_id, day_of_june in (("program_report", 5), ("regional_digest", 10)):
+        document_services.document_issue(
+            actor=admin, generator_id=generator_id,
+            options={"organization_id": organization.pk, "year": previous_year.start_year,
+                     "date": dt.date(previous_year.start_year + 1, 6, day_of_june).isoformat(),
+                     "request_key": f"demo-{organization.pk}-{previous_year.start_year}-{generator_id}"},
+        )  # fmt: skip
     programs.year_close(
         actor=curator, organization=organization, academic_year=previous_year, confirm=True,
         now=_aware(dt.date(previous_year.start_year + 1, 6, 26), 12),

@@ -41,6 +41,7 @@ def test_every_organisation_completed_and_closed_its_previous_year(previous):
         assert PracticeCase.objects.get(**scope).status == CaseStatus.PUBLISHED
         assert Publication.objects.filter(**scope, is_published=True).exists()
         assert IssuedDocument.objects.filter(**scope, generator_id="program_report").count() == 1
+        assert IssuedDocument.objects.filter(**scope, generator_id="regional_digest").count() == 1
         assert Event.objects.filter(organization=org, kind="final", starts_at__year=previous.start_year + 1).exists()
         checks = {check.code: check.ok for check in year_close_checklist(**scope)}
         assert checks["mentorships"], checks

@@ -195,25 +195,29 @@ def test_refresh_figures_command(cast, year):
         call_command("refresh_figures", year=1990, stdout=io.StringIO())
 
 
-def test_refresh_figures_loop_survives_a_failed_run_and_stops_on_sigterm(cast, year, monkeypatch):
+def test_a_loop_survives_a_failed_run_and_stops_on_sigterm():
+    """core.loop.run_every, which `refresh_figures --loop` and `send_reminders --loop` run."""
     import os
     import signal
 
+    from nastavnik.core.loop import run_every
+
+    class Command:
+        stdout, stderr = io.StringIO(), io.StringIO()
+
     runs = []
 
-    def flaky_refresh(region, academic_year):
-        runs.append(region.pk)
+    def flaky():
+        runs.append(len(runs))
         if len(runs) == 1:
             raise RuntimeError("база недоступна")
         os.kill(os.getpid(), signal.SIGTERM)
-        return 0
 
-    monkeypatch.setattr(figures, "refresh", flaky_refresh)
-    monkeypatch.setattr("nastavnik.core.loop.threading.Event.wait", lambda self, timeout=None: self.is_set())
     before = signal.getsignal(signal.SIGTERM)
-    out, err = io.StringIO(), io.StringIO()
-    call_command("refresh_figures", "--loop", "1", "--region", cast.region_a.code, stdout=out, stderr=err)
-    assert runs == [cast.region_a.pk, cast.region_a.pk]
-    assert "Ошибка пересчёта: RuntimeError('база недоступна')" in err.getvalue()
-    assert "Пересчёт показателей остановлен." in out.getvalue()
+    run_every(0, flaky, command=Command, what="Пересчёт показателей", stopped="Пересчёт показателей остановлен.",
+              error="Ошибка пересчёта")  # fmt: skip
+    assert runs == [0, 1]
+    assert "Ошибка пересчёта: RuntimeError('база недоступна')" in Command.stderr.getvalue()
+    assert "SIGTERM" in Command.stdout.getvalue()
+    assert "Пересчёт показателей остановлен." in Command.stdout.getvalue()
     assert signal.getsignal(signal.SIGTERM) is before
