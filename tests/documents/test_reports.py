@@ -206,3 +206,12 @@ def test_another_organisation_cannot_make_the_report(cast, year, org_options):
 
     with pytest.raises(Http404):
         registry.get("program_report").build_context(actor=cast.user("outsider"), options=org_options())
+
+
+def test_digest_names_an_event_kind_once_and_without_brackets_in_brackets():
+    from nastavnik.documents.generators.report import _event_kind
+    from nastavnik.events.models import Event
+
+    assert _event_kind(Event(kind="final", title="Торжественное завершение программы")) == "Итоговое мероприятие"
+    assert _event_kind(Event(kind="info", title="Информационная встреча о программе наставничества")) == ""
+    assert _event_kind(Event(kind="forum", title="Форум наставников")) == "Региональный форум"

@@ -160,9 +160,17 @@ def _events(actor, organization, academic_year, scope) -> list[dict]:
         starts_at__gte=start, starts_at__lt=end
     )
     return [
-        {"date": date_ru(timezone.localtime(e.starts_at).date()), "title": e.title, "kind": e.get_kind_display()}
+        {"date": date_ru(timezone.localtime(e.starts_at).date()), "title": e.title, "kind": _event_kind(e)}
         for e in events
     ]
+
+
+def _event_kind(event) -> str:
+    """The kind to name after the title: without its own explanation in brackets («Итоговое мероприятие
+    (торжественное завершение)» → «Итоговое мероприятие»: no brackets inside brackets), and nothing when
+    the title already says it («Информационная встреча о программе…»)."""
+    kind = event.get_kind_display().split(" (")[0]
+    return "" if kind.casefold() in event.title.casefold() else kind
 
 
 def _next_year(organization, academic_year) -> list[str]:
@@ -552,7 +560,8 @@ class RegionalDigest(DocumentGenerator):
         if events:
             for index, e in enumerate(events):
                 end = ";" if index < len(events) - 1 else "."
-                sheet.paragraph(f"– {e['date']} — {e['title']} ({e['kind'].lower()}){end}", indent=False, align="left")
+                kind = f" ({e['kind'].lower()})" if e["kind"] else ""
+                sheet.paragraph(f"– {e['date']} — {e['title']}{kind}{end}", indent=False, align="left")
         else:
             sheet.paragraph("Мероприятий в учебном году не проводилось.")
 
