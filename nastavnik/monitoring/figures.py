@@ -24,15 +24,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 
-from nastavnik.mentorships.models import JournalEntry, Meeting, Mentorship
 from nastavnik.orgs.models import AcademicYear, Organization, Region
 from nastavnik.people.access import access_for, require
 
 from . import indicators
-from .indicators import PARTICIPATING, PEOPLE_COUNTS, Scope
+from .indicators import PEOPLE_COUNTS, Scope
 from .models import OrganizationFigures
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ COUNTS = ("plans", "plans_completion", "plans_done", "roadmap_due", "roadmap_on_
 
 
 def fresh_for() -> dt.timedelta:
-    return dt.timedelta(minutes=getattr(settings, "MONITORING_FIGURES_MINUTES", 10))
+    return dt.timedelta(minutes=settings.MONITORING_FIGURES_MINUTES)
 
 
 # --- reads ------------------------------------------------------------------------------------------------------
@@ -114,92 +113,43 @@ def current(scope: Scope, *, now: dt.datetime | None = None) -> RegionFigures | 
 
 
 # --- the computation: a fixed number of grouped aggregates over the region -------------------------------------
-def _per_org(queryset, org_field: str, **aggregates) -> dict[int, dict]:
-    rows = queryset.order_by().values(org=F(org_field)).annotate(**aggregates)
-    return {row.pop("org"): row for row in rows}
-
-
-def _month_counts(queryset, field: str, months: list[str], bounds: list, org_field: str) -> dict[int, dict[str, int]]:
-    """{organization: {«YYYY-MM»: count}}: one row per organisation, a count per month (a range of `field`)."""
-    aggregates = {
-        f"m{i}": Count("pk", filter=Q(**{f"{field}__gte": bounds[i], f"{field}__lt": bounds[i + 1]}))
-        for i in range(len(months))
-    }
-    return {
-        org: {month: row[f"m{i}"] for i, month in enumerate(months) if row[f"m{i}"]}
-        for org, row in _per_org(queryset, org_field, **aggregates).items()
-    }
-
-
 def compute(scope: Scope) -> dict[int, dict]:
-    """{organization id: the fields of OrganizationFigures} for every organisation of the region."""
-    from nastavnik.programs.models import RoadmapItem
-
+    """{organization id: the fields of OrganizationFigures} for every organisation of the region: the same
+    aggregates as the live dashboard's, grouped by organisation."""
     from . import selectors
 
-    year, today = scope.academic_year, scope.today
     people = indicators.people_numbers_by_organization(scope)
     plans = indicators.plans_by_organization(scope)
-    roadmap = _per_org(
-        RoadmapItem.objects.filter(
-            scope.q("roadmap__"), roadmap__organization__isnull=False, roadmap__academic_year=year, due_date__lt=today
-        ),
-        "roadmap__organization_id",
-        roadmap_due=Count("pk"),
-        roadmap_on_time=Count("pk", filter=Q(status="done", done_at__lte=F("due_date"))),
-    )
-    mentorships = _per_org(
-        Mentorship.objects.filter(scope.q(), academic_year=year, status__in=PARTICIPATING),
-        "organization_id",
-        n=Count("pk"),
-    )
+    roadmap = _per_org(indicators.roadmap_items_due(scope), "roadmap__organization_id", indicators.roadmap_counts())
+    mentorships = selectors.mentorships_by_organization(scope)
     stale = selectors.stale_by_organization(scope)
-    overdue = _per_org(selectors.overdue_plan_items(scope), "plan__mentorship__organization_id", n=Count("pk"))
-    unconfirmed = _per_org(selectors.unconfirmed_meetings(scope), "mentorship__organization_id", n=Count("pk"))
-    months = selectors.year_months(year, today)
-    days = selectors._month_starts(months)
-    meetings = _month_counts(
-        Meeting.objects.filter(
-            scope.q("mentorship__"),
-            mentorship__academic_year=year,
-            status="held",
-            starts_at__gte=selectors._moment(days[0]),
-            starts_at__lt=selectors._moment(days[-1]),
-        ),
-        "starts_at",
-        months,
-        [selectors._moment(day) for day in days],
-        "mentorship__organization_id",
-    )
-    journal = _month_counts(
-        JournalEntry.objects.filter(
-            scope.q("mentorship__"),
-            mentorship__academic_year=year,
-            date__gte=days[0],
-            date__lt=min(days[-1], year.end_date + dt.timedelta(days=1)),
-        ),
-        "date",
-        months,
-        days,
-        "mentorship__organization_id",
-    )
+    count = {"n": Count("pk")}
+    overdue = _per_org(selectors.overdue_plan_items(scope), "plan__mentorship__organization_id", count)
+    unconfirmed = _per_org(selectors.unconfirmed_meetings(scope), "mentorship__organization_id", count)
+    activity = selectors.activity_by_organization(scope)
     no_people = dict.fromkeys(PEOPLE_COUNTS, 0)
     no_plans = {"plans": 0, "plans_completion": 0.0, "plans_done": 0}
     result = {}
     for pk in Organization.objects.filter(scope.org_q()).values_list("pk", flat=True):
+        meetings, journal = activity.get(pk, ({}, {}))
         result[pk] = {
             "people": people.get(pk, no_people),
             **plans.get(pk, no_plans),
-            "roadmap_due": roadmap.get(pk, {}).get("roadmap_due", 0),
-            "roadmap_on_time": roadmap.get(pk, {}).get("roadmap_on_time", 0),
-            "mentorships": mentorships.get(pk, {}).get("n", 0),
+            "roadmap_due": roadmap.get(pk, {}).get("due", 0),
+            "roadmap_on_time": roadmap.get(pk, {}).get("on_time", 0),
+            "mentorships": mentorships.get(pk, 0),
             "stale": stale.get(pk, 0),
             "overdue": overdue.get(pk, {}).get("n", 0),
             "unconfirmed": unconfirmed.get(pk, {}).get("n", 0),
-            "meetings_by_month": meetings.get(pk, {}),
-            "journal_by_month": journal.get(pk, {}),
+            "meetings_by_month": meetings,
+            "journal_by_month": journal,
         }
     return result
+
+
+def _per_org(queryset, org_field: str, aggregates: dict) -> dict[int, dict]:
+    rows = queryset.order_by().values(org=F(org_field)).annotate(**aggregates)
+    return {row.pop("org"): row for row in rows}
 
 
 # --- writes -----------------------------------------------------------------------------------------------------
@@ -259,7 +209,7 @@ def refresh_in_background(region: Region, academic_year: AcademicYear) -> bool:
     """Start a refresh of the region's figures in a daemon thread unless one is running in this process
     (no task queue in the project; see summary.start_worker). Off when MONITORING_FIGURES_BACKGROUND is
     False (the tests, which call `refresh` themselves). Returns whether a refresh started."""
-    if not getattr(settings, "MONITORING_FIGURES_BACKGROUND", True):
+    if not settings.MONITORING_FIGURES_BACKGROUND:
         return False
     key = (region.pk, academic_year.pk)
     with _running_lock:

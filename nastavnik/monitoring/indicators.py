@@ -658,16 +658,25 @@ def plans_by_organization(scope: Scope) -> dict[int, dict]:
             for o, n, total, done in rows}  # fmt: skip
 
 
-def _roadmap_numbers(scope: Scope) -> dict:
+def roadmap_items_due(scope: Scope):
+    """The roadmap items of the scope's organisations for the year whose deadline has passed."""
     from nastavnik.programs.models import RoadmapItem
 
-    qs = RoadmapItem.objects.filter(
+    return RoadmapItem.objects.filter(
         scope.q("roadmap__"),
         roadmap__organization__isnull=False,
         roadmap__academic_year=scope.academic_year,
         due_date__lt=scope.today,
     )
-    return qs.aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(status="done", done_at__lte=F("due_date"))))
+
+
+def roadmap_counts() -> dict:
+    """What «Пункты дорожной карты, выполненные в срок» counts over `roadmap_items_due`."""
+    return {"due": Count("pk"), "on_time": Count("pk", filter=Q(status="done", done_at__lte=F("due_date")))}
+
+
+def _roadmap_numbers(scope: Scope) -> dict:
+    return roadmap_items_due(scope).aggregate(**roadmap_counts())
 
 
 def _partner_numbers(scope: Scope) -> dict:

@@ -152,45 +152,83 @@ def _month_starts(months: list[str]) -> list[dt.date]:
     return [*starts, dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)]
 
 
-def activity_by_month(scope: Scope) -> tuple[list[str], list[int], list[int]]:
-    """Meetings held and journal entries per month of the year (the months shown: September to the current
-    one): two aggregates."""
+def _held_meetings(scope: Scope, moments: list[dt.datetime]) -> QuerySet[Meeting]:
+    """Held meetings of the scope's pairs of the year starting from the first to before the last moment."""
+    return Meeting.objects.filter(
+        scope.q("mentorship__"),
+        mentorship__academic_year=scope.academic_year,
+        status="held",
+        starts_at__gte=moments[0],
+        starts_at__lt=moments[-1],
+    )
+
+
+def _journal_entries(scope: Scope, days: list[dt.date]):
+    """Journal entries of the scope's pairs of the year from the first of the days to before the last one
+    (and not after the year's end)."""
     from nastavnik.mentorships.models import JournalEntry
 
     year = scope.academic_year
-    months = year_months(year, scope.today)
-    bounds = _month_starts(months)
-    # one row of a count per month (a range of the start each, compared as stored): no date_trunc with a
-    # time zone conversion for each of the region's 250,000 meetings of the year
-    meetings = Meeting.objects.filter(
+    return JournalEntry.objects.filter(
         scope.q("mentorship__"),
         mentorship__academic_year=year,
-        status="held",
-        starts_at__gte=_moment(bounds[0]),
-        starts_at__lt=_moment(bounds[-1]),
-    ).aggregate(
-        **{
-            f"m{i}": Count("pk", filter=Q(starts_at__gte=_moment(bounds[i]), starts_at__lt=_moment(bounds[i + 1])))
-            for i in range(len(months))
-        }
+        date__gte=days[0],
+        date__lt=min(days[-1], year.end_date + dt.timedelta(days=1)),
     )
+
+
+def _per_month(field: str, bounds: list) -> dict:
+    """One count per month, «m0», «m1»…: `field` in [bounds[i], bounds[i + 1]) — a range compared as stored, no
+    date_trunc with a time zone conversion for each of the region's 250,000 meetings of the year."""
+    return {
+        f"m{i}": Count("pk", filter=Q(**{f"{field}__gte": bounds[i], f"{field}__lt": bounds[i + 1]}))
+        for i in range(len(bounds) - 1)
+    }
+
+
+def activity_by_month(scope: Scope) -> tuple[list[str], list[int], list[int]]:
+    """Meetings held and journal entries per month of the year (the months shown: September to the current
+    one): two aggregates."""
+    months = year_months(scope.academic_year, scope.today)
+    days = _month_starts(months)
+    moments = [_moment(day) for day in days]
+    meetings = _held_meetings(scope, moments).aggregate(**_per_month("starts_at", moments))
     # by day, summed to months here (at most 366 rows): grouping by the column itself, no date_trunc either
-    journal = (
-        JournalEntry.objects.filter(
-            scope.q("mentorship__"),
-            mentorship__academic_year=year,
-            date__gte=bounds[0],
-            date__lt=min(bounds[-1], year.end_date + dt.timedelta(days=1)),
-        )
-        .order_by()
-        .values("date")
-        .annotate(n=Count("pk"))
-    )
+    journal = _journal_entries(scope, days).order_by().values("date").annotate(n=Count("pk"))
     by_journal: dict[str, int] = {}
     for row in journal:
         key = _month_key(row["date"])
         by_journal[key] = by_journal.get(key, 0) + row["n"]
     return months, [meetings[f"m{i}"] or 0 for i in range(len(months))], [by_journal.get(m, 0) for m in months]
+
+
+def activity_by_organization(scope: Scope) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
+    """{organization: ({«YYYY-MM»: meetings held}, {«YYYY-MM»: journal entries})} over the months of
+    `activity_by_month` (months without any left out): two aggregates, one row per organisation each."""
+    months = year_months(scope.academic_year, scope.today)
+    days = _month_starts(months)
+    moments = [_moment(day) for day in days]
+    result: dict[int, tuple[dict, dict]] = {}
+    queries = (
+        (0, _held_meetings(scope, moments), _per_month("starts_at", moments)),
+        (1, _journal_entries(scope, days), _per_month("date", days)),
+    )
+    for index, queryset, counts in queries:
+        for row in queryset.order_by().values(org=F("mentorship__organization_id")).annotate(**counts):
+            by_month = {month: row[f"m{i}"] for i, month in enumerate(months) if row[f"m{i}"]}
+            result.setdefault(row["org"], ({}, {}))[index].update(by_month)
+    return result
+
+
+def mentorships_by_organization(scope: Scope) -> dict[int, int]:
+    """{organization: its pairs of the year that count as participation}: one GROUP BY."""
+    rows = (
+        Mentorship.objects.filter(scope.q(), academic_year=scope.academic_year, status__in=PARTICIPATING)
+        .order_by()
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["organization_id"]: r["n"] for r in rows}
 
 
 def mentorships_by_form(scope: Scope) -> list[dict]:
@@ -383,15 +421,7 @@ def organization_table(
         }
         for pk, p in people_by_org.items()
     }
-    if mentorships_by_org is None:
-        mentorships = (
-            Mentorship.objects.filter(scope.q(), academic_year=scope.academic_year, status__in=PARTICIPATING)
-            .order_by()
-            .values("organization_id")
-            .annotate(n=Count("pk"))
-        )
-        mentorships_by_org = {r["organization_id"]: r["n"] for r in mentorships}
-    by_mentorships = mentorships_by_org
+    by_mentorships = mentorships_by_organization(scope) if mentorships_by_org is None else mentorships_by_org
     by_stale = stale_by_org
     orgs = Organization.objects.filter(scope.org_q()).values_list(
         "pk", "short_name", "municipality_id", "municipality__name"
